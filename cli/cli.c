@@ -1,0 +1,92 @@
+/*
+ * cli.c: helpers shared by the subcommands (cli.h): exit codes, messages,
+ * option values.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int cli_exit_code(int rc)
+{
+    switch (rc) {
+    case WARTA_OK: return EXIT_OK;
+    case WARTA_ENOMEM: return EXIT_NOMEM;
+    case WARTA_EIO: return EXIT_IO;
+    case WARTA_ENOSPC: return EXIT_IO;
+    case WARTA_ENOTFOUND: return EXIT_NOTFOUND;
+    case WARTA_ECORRUPT: return EXIT_CORRUPT;
+    case WARTA_EFORMAT: return EXIT_CORRUPT;
+    case WARTA_ESYNTAX: return EXIT_USAGE;
+    case WARTA_ECONFIG: return EXIT_USAGE;
+    case WARTA_ELOCKED: return EXIT_LOCKED;
+    case WARTA_EINVAL: return EXIT_USAGE;
+    case WARTA_ENOLEXICON: return EXIT_NOLEXICON;
+    default: return EXIT_IO;
+    }
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("warta: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *usage)
+{
+    fprintf(stderr, "usage: %s\nTry 'warta help %s' for more.\n", usage, cmd);
+    return EXIT_USAGE;
+}
+
+const char *cli_index_path(const char *opt)
+{
+    if (opt && *opt)
+        return opt;
+    const char *env = getenv("WARTA_INDEX");
+    if (env && *env)
+        return env;
+    return "warta-index";
+}
+
+bool cli_stderr_is_tty(void)
+{
+    return isatty(2) == 1;
+}
+
+bool cli_parse_uint(const char *cmd, const char *name, const char *v,
+                    unsigned long min, unsigned long max, unsigned long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long x = (v && *v != '-') ? strtoul(v, &end, 10) : 0;
+    if (!v || *v == '-' || !end || *end || end == v || errno || x < min || x > max) {
+        cli_error("%s: invalid value '%s' for %s (expected a whole number from %lu to %lu)",
+                  cmd, v ? v : "", name, min, max);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+bool cli_parse_double(const char *cmd, const char *name, const char *v,
+                      double min, double max, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double x = v ? strtod(v, &end) : NAN;
+    if (!v || !end || *end || end == v || errno || !(x >= min && x <= max)) {
+        cli_error("%s: invalid value '%s' for %s (expected a number from %g to %g)",
+                  cmd, v ? v : "", name, min, max);
+        return false;
+    }
+    *out = x;
+    return true;
+}

@@ -1,0 +1,230 @@
+/*
+ * warta.h: the public API of warta, a full-text search engine for Indonesian
+ * news.  This header is the manual: every function states its contract, the
+ * codes it returns and how long what it hands back stays valid.
+ *
+ * Conventions (the same for every function below):
+ *  - Fallible functions return int: 0 on success, a negative WARTA_E* code
+ *    otherwise.  warta_strerror() names a code; the handle's errmsg function
+ *    gives the detail ("query:1:7: unterminated phrase").
+ *  - A pointer to text travels with its length; text is UTF-8 and need not be
+ *    NUL-terminated unless stated.
+ *  - warta_x_open(&x, ...) hands the caller an x to release with
+ *    warta_x_close(x); close functions accept NULL.  Pointers returned by a
+ *    function (not through an out-parameter) are borrowed: the comment says
+ *    until when they stay valid.
+ *  - Handles are not thread-safe unless stated.  A warta_index (reader) may be
+ *    searched from many threads at once.
+ *
+ * Layout of this header: errors and versions; articles and corpus walking;
+ * text analysis; writing an index; reading and searching an index.
+ */
+#ifndef WARTA_H
+#define WARTA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(WARTA_BUILDING) && defined(__GNUC__)
+#define WARTA_API __attribute__((visibility("default")))
+#else
+#define WARTA_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Errors and versions                                                      */
+/* ------------------------------------------------------------------------ */
+
+enum {
+    WARTA_OK = 0,
+    WARTA_ENOMEM = -1,      /* an allocation failed; nothing was changed on disk */
+    WARTA_EIO = -2,         /* a read, write or sync failed (errno kept in the message) */
+    WARTA_ENOTFOUND = -3,   /* no such index, file, term or article */
+    WARTA_ECORRUPT = -4,    /* an index file fails its checksum or structure checks */
+    WARTA_EFORMAT = -5,     /* an index written by an incompatible format version */
+    WARTA_ESYNTAX = -6,     /* a malformed query */
+    WARTA_ECONFIG = -7,     /* a bad configuration key or value */
+    WARTA_ELOCKED = -8,     /* another live process holds the index's writer lock */
+    WARTA_EINVAL = -9,      /* a bad argument (out of range option, NULL handle) */
+    WARTA_ENOLEXICON = -10, /* the stemmer's root lexicon file cannot be read */
+    WARTA_ENOSPC = -11      /* the disk is full; the previous commit is intact */
+};
+
+/* A static, human-readable name for a WARTA_E* code (never NULL). */
+WARTA_API const char *warta_strerror(int code);
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+WARTA_API const char *warta_version(void);
+
+/* Test hook: make the nth allocation from now fail (0 = the next one);
+ * n < 0 turns failures off.  Process-wide; for fault-injection tests only. */
+WARTA_API void warta_alloc_fail_after(long n);
+
+/* ------------------------------------------------------------------------ */
+/* Articles and corpus walking (corpus/)                                    */
+/* ------------------------------------------------------------------------ */
+
+/* One article as read from a file.  Every string is UTF-8 (invalid bytes
+ * already replaced by U+FFFD), not necessarily NUL-terminated, and NULL with
+ * length 0 when missing.  When an article is handed to a callback, the
+ * strings are borrowed until the callback returns. */
+typedef struct warta_article {
+    const char *id;      size_t id_len;      /* stable external id (id field, else relative path[:LINE]) */
+    const char *title;   size_t title_len;   /* headline */
+    const char *body;    size_t body_len;    /* text, with scraper furniture removed */
+    const char *date;    size_t date_len;    /* ISO 8601: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] */
+    const char *url;     size_t url_len;
+    const char *source;  size_t source_len;  /* publisher or site name */
+    const char *author;  size_t author_len;
+    const char *tags;    size_t tags_len;    /* tags joined by ", " */
+    const char *path;    size_t path_len;    /* the file it came from, as walked */
+    unsigned line;                            /* line in a JSON Lines file, else 0 */
+} warta_article;
+
+/* Totals of a walk, updated as it goes. */
+typedef struct warta_walk_stats {
+    uint64_t files;          /* files opened */
+    uint64_t articles;       /* articles handed to the callback */
+    uint64_t skipped;        /* inputs skipped (files, lines, articles) */
+    uint64_t warnings;       /* problems reported that did not skip anything */
+    uint64_t bytes;          /* bytes read (after decompression) */
+} warta_walk_stats;
+
+typedef struct warta_walk_callbacks {
+    /* Called once per article, in a deterministic order.  Return 0 to go on,
+     * anything else to stop the walk, which then returns that value. */
+    int (*article)(void *ctx, const warta_article *a);
+    /* Called once per problem: path, line (0 if none), what is wrong.
+     * `skipped` says whether input was dropped (true) or only repaired. */
+    void (*problem)(void *ctx, const char *path, unsigned line, const char *what, bool skipped);
+    /* Called after each file, for progress display; may be NULL. */
+    void (*progress)(void *ctx, const warta_walk_stats *s);
+    void *ctx;
+} warta_walk_callbacks;
+
+/* Walks files and directories recursively (hidden entries skipped, symlink
+ * loops guarded, entries visited in byte order of their names) and reads
+ * .txt, .md, .markdown, .jsonl, .ndjson and .json files, each optionally
+ * gzip-compressed (.gz).  Problems with inputs are reported through
+ * cb->problem and never stop the walk.  Returns 0, WARTA_ENOMEM, or the
+ * non-zero value an article callback returned.  `stats` may be NULL. */
+WARTA_API int warta_walk(const char *const *paths, size_t npaths,
+                         const warta_walk_callbacks *cb, warta_walk_stats *stats);
+
+/* Normalizes a date written as ISO 8601, dd/mm/yyyy, "29 Oktober 2024",
+ * "Selasa (10/9/2019)" and similar to ISO 8601 in out (NUL-terminated).
+ * Returns the length written, or 0 when the text is not a date. */
+WARTA_API size_t warta_date_normalize(const char *text, size_t len, char out[32]);
+
+/* ------------------------------------------------------------------------ */
+/* Text analysis (indexer/analysis/)                                        */
+/* ------------------------------------------------------------------------ */
+
+typedef struct warta_analyzer warta_analyzer;
+
+typedef struct warta_analyzer_options {
+    bool no_stem;              /* keep words unstemmed */
+    bool keep_stopwords;       /* index stopwords as terms */
+    bool no_lexicon;           /* stem by rules only, without the root lexicon */
+    const char *lexicon_path;  /* hunspell .dic with the roots; NULL: the default */
+    const char *stopword_path; /* one stopword a line; NULL: the built-in list */
+} warta_analyzer_options;
+
+/* One token produced by analysis. */
+typedef struct warta_token {
+    const char *term;  size_t term_len;    /* the index term; borrowed until the callback returns */
+    size_t start, end;                     /* byte offsets of the surface form in the input */
+    uint32_t position;                     /* word position; stopwords use positions too */
+    bool stopword;                         /* true only when keep_stopwords would have dropped it */
+} warta_token;
+
+/* Opens an analyzer.  opts may be NULL for defaults.  Returns 0,
+ * WARTA_ENOMEM, WARTA_ENOLEXICON (the lexicon file is missing or unreadable;
+ * install the hunspell-id package or pass no_lexicon), WARTA_ECONFIG. On
+ * failure *out is NULL and errmsg (if not NULL, errlen bytes) says why. */
+WARTA_API int warta_analyzer_open(warta_analyzer **out, const warta_analyzer_options *opts,
+                                  char *errmsg, size_t errlen);
+WARTA_API void warta_analyzer_close(warta_analyzer *a);
+
+/* Analyzes text, calling fn for each token in order (stopwords are passed
+ * only with keep_stopwords, but always consume a position).  Positions
+ * start at 0.  fn returns 0 to go on.  Not thread-safe per analyzer: use one
+ * analyzer per thread.  Returns 0, WARTA_ENOMEM or fn's non-zero value. */
+WARTA_API int warta_analyze(warta_analyzer *a, const char *text, size_t len,
+                            int (*fn)(void *ctx, const warta_token *t), void *ctx);
+
+/* Stems one word (normalized and case-folded first, no stopword removal).
+ * Writes the stem to out (NUL-terminated, at most cap bytes) and returns its
+ * length, or a negative code. */
+WARTA_API int warta_stem(warta_analyzer *a, const char *word, size_t len, char *out, size_t cap);
+
+/* ------------------------------------------------------------------------ */
+/* Writing an index (indexer/)                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef struct warta_writer warta_writer;
+
+typedef struct warta_writer_options {
+    warta_analyzer_options analysis;  /* used when creating an index; an existing one keeps its own */
+    unsigned jobs;                    /* analysis threads; 0 = number of cores */
+    size_t memory_mb;                 /* buffer budget before a segment is flushed; 0 = 256 */
+    bool no_merge;                    /* do not merge segments after commit */
+} warta_writer_options;
+
+/* Opens (creating if needed) the index directory dir for writing and takes
+ * its writer lock.  Returns 0, WARTA_ELOCKED (another live process writes;
+ * the message names its PID), WARTA_ECORRUPT, WARTA_EFORMAT, WARTA_EIO,
+ * WARTA_ENOLEXICON, WARTA_ENOMEM.  On failure *out is NULL and errmsg says
+ * why. */
+WARTA_API int warta_writer_open(warta_writer **out, const char *dir,
+                                const warta_writer_options *opts, char *errmsg, size_t errlen);
+
+/* Adds an article (copied; the caller's strings may go once this returns).
+ * An article whose id is already in the index replaces it at commit. */
+WARTA_API int warta_writer_add(warta_writer *w, const warta_article *a);
+
+/* Deletes the article with this external id at the next commit.
+ * Returns 0 or WARTA_ENOTFOUND when no live article has that id. */
+WARTA_API int warta_writer_delete(warta_writer *w, const char *id, size_t len);
+
+/* Makes everything added and deleted so far durable: new segments are
+ * written and synced, then the manifest is replaced atomically.  A crash at
+ * any point leaves the previous commit readable.  Returns 0, WARTA_EIO,
+ * WARTA_ENOSPC, WARTA_ENOMEM; on failure the previous commit is intact. */
+WARTA_API int warta_writer_commit(warta_writer *w);
+
+/* Merges all segments into one and commits. */
+WARTA_API int warta_writer_optimize(warta_writer *w);
+
+/* Releases the writer and its lock; what was not committed is discarded. */
+WARTA_API void warta_writer_close(warta_writer *w);
+
+/* The detail of the writer's last error; valid until the next call on w. */
+WARTA_API const char *warta_writer_errmsg(const warta_writer *w);
+
+/* ------------------------------------------------------------------------ */
+/* Reading and searching an index (indexer/segment/, query/)                */
+/* ------------------------------------------------------------------------ */
+
+typedef struct warta_index warta_index;
+
+/* Opens the last commit of the index at dir for reading (mmap, checks magic,
+ * version and checksums).  A reader sees that one commit until closed, even
+ * while a writer commits.  Returns 0, WARTA_ENOTFOUND, WARTA_ECORRUPT,
+ * WARTA_EFORMAT, WARTA_EIO, WARTA_ENOMEM; errmsg names the file. */
+WARTA_API int warta_index_open(warta_index **out, const char *dir, char *errmsg, size_t errlen);
+WARTA_API void warta_index_close(warta_index *ix);
+
+/* The analyzer stored in the index (same configuration and roots as at
+ * indexing), borrowed until warta_index_close(). */
+WARTA_API warta_analyzer *warta_index_analyzer(warta_index *ix);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
