@@ -1,0 +1,3 @@
+# `warta --help` lists the commands and exits 0; no arguments is a usage error.
+"$WARTA" --help | head -3
+"$WARTA"; echo "exit $?"
