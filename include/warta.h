@@ -125,6 +125,15 @@ WARTA_API size_t warta_date_normalize(const char *text, size_t len, char out[32]
 /* Text analysis (indexer/analysis/)                                        */
 /* ------------------------------------------------------------------------ */
 
+/* Analysis turns text into index terms: ICU word boundaries (with a fast
+ * path for ASCII and Latin runs that gives the same words), normalization
+ * (NFKC, case folding, diacritics folded, apostrophes unified and dropped,
+ * "12.000" -> "12000", times "10:30" -> "10.30", dates "10/9/2019" ->
+ * "2019-09-10"), hyphenated words (reduplication "anak-anak" -> one term
+ * "anak", affixed "berlari-lari" -> "lari", other compounds "Korea-Rusia" ->
+ * two terms at two positions), Indonesian stopwords (dropped but keeping
+ * their positions), and a dictionary-based confix-stripping stemmer whose
+ * roots come from the hunspell-id lexicon.  docs/ANALYSIS.md has the rules. */
 typedef struct warta_analyzer warta_analyzer;
 
 typedef struct warta_analyzer_options {
@@ -150,6 +159,13 @@ typedef struct warta_token {
 WARTA_API int warta_analyzer_open(warta_analyzer **out, const warta_analyzer_options *opts,
                                   char *errmsg, size_t errlen);
 WARTA_API void warta_analyzer_close(warta_analyzer *a);
+
+/* Makes a second analyzer with the same configuration, sharing a's
+ * immutable lexicon and stopwords (reference-counted), with its own stem
+ * cache: one per thread.  Cheap (no file is read).  a and the clone may be
+ * used from different threads at once and closed in any order.  Returns 0
+ * or WARTA_ENOMEM (then *out is NULL). */
+WARTA_API int warta_analyzer_clone(warta_analyzer **out, const warta_analyzer *a);
 
 /* Analyzes text, calling fn for each token in order (stopwords are passed
  * only with keep_stopwords, but always consume a position).  Positions
