@@ -93,18 +93,28 @@ typedef struct warta_walk_stats {
     uint64_t skipped;        /* inputs skipped (files, lines, articles) */
     uint64_t warnings;       /* problems reported that did not skip anything */
     uint64_t bytes;          /* bytes read (after decompression) */
+    uint64_t ignored;        /* files in walked directories with no reader (not an error) */
 } warta_walk_stats;
 
 typedef struct warta_walk_callbacks {
     /* Called once per article, in a deterministic order.  Return 0 to go on,
      * anything else to stop the walk, which then returns that value. */
     int (*article)(void *ctx, const warta_article *a);
-    /* Called once per problem: path, line (0 if none), what is wrong.
-     * `skipped` says whether input was dropped (true) or only repaired. */
+    /* Called once per problem: path, line (0 if none), what is wrong (one
+     * line, no trailing newline, e.g. "malformed JSON (...), line skipped").
+     * `skipped` says whether input was dropped (true) or only repaired or
+     * kept with a warning (false).  After CORPUS_REPORTS_PER_KIND (5)
+     * problems of one kind in one file, the rest of that kind are counted in
+     * the stats and announced by one closing message for the file
+     * ("3458 more like this in this file: ..."), line 0.  May be NULL. */
     void (*problem)(void *ctx, const char *path, unsigned line, const char *what, bool skipped);
-    /* Called after each file, for progress display; may be NULL. */
+    /* Called after each file and every 1024 articles inside a file, for a
+     * progress display; may be NULL. */
     void (*progress)(void *ctx, const warta_walk_stats *s);
-    void *ctx;
+    void *ctx;               /* passed to every callback */
+    /* Called once after each file the walk opened (read or skipped) with the
+     * number of articles it gave; may be NULL (used by --verbose). */
+    void (*file)(void *ctx, const char *path, uint64_t articles);
 } warta_walk_callbacks;
 
 /* Walks files and directories recursively (hidden entries skipped, symlink
@@ -112,13 +122,42 @@ typedef struct warta_walk_callbacks {
  * .txt, .md, .markdown, .jsonl, .ndjson and .json files, each optionally
  * gzip-compressed (.gz).  Problems with inputs are reported through
  * cb->problem and never stop the walk.  Returns 0, WARTA_ENOMEM, or the
- * non-zero value an article callback returned.  `stats` may be NULL. */
+ * non-zero value an article callback returned.  `stats` may be NULL.
+ *
+ * Readers (docs/INPUT.md has the details):
+ *  - .txt: first non-empty line the title, the rest the body; scraper
+ *    furniture dropped ("[iklan_2]", "Baca juga: ...", "Komentar (0)",
+ *    share lines, ...), a "Sumber: <url>" line becomes the url, a caption's
+ *    "(Sumber: X) |" tail removed.  A leading "---" line opens YAML front
+ *    matter as in .md.
+ *  - .md/.markdown: YAML front matter (id, title, date, url, source, author,
+ *    tags; other keys ignored); the body with Markdown syntax removed.  With
+ *    no title in the front matter, a leading "# Heading" is the title.
+ *  - .jsonl/.ndjson: one object a line with id, title, body (or content, or
+ *    text), date (plus an optional separate time), url, source, author,
+ *    tags; null allowed; other fields ignored.  .json: one such object or an
+ *    array of them.
+ * Ids: the id field, else the path relative to the PATH argument (the file
+ * name when PATH is the file), plus ":LINE" in JSON Lines (":N", the
+ * 1-based element, in a .json array).  Articles with no title are kept with
+ * an empty title (warned); with neither title nor body, skipped.
+ * Caps: 16 MiB per .txt/.md file and per JSON Lines line, 64 MiB per .json
+ * document, JSON Lines files streamed without a cap; binary files (a NUL
+ * byte), empty files, truncated .gz (articles before the damage are read,
+ * the damage is reported as a skip), invalid UTF-8 (repaired to U+FFFD),
+ * malformed YAML/JSON, unreadable files and directories and symlink loops
+ * are each reported. */
 WARTA_API int warta_walk(const char *const *paths, size_t npaths,
                          const warta_walk_callbacks *cb, warta_walk_stats *stats);
 
-/* Normalizes a date written as ISO 8601, dd/mm/yyyy, "29 Oktober 2024",
- * "Selasa (10/9/2019)" and similar to ISO 8601 in out (NUL-terminated).
- * Returns the length written, or 0 when the text is not a date. */
+/* Normalizes a date written as ISO 8601 (date, optional time, zone
+ * dropped), dd/mm/yyyy or d/m/yyyy (also with - or .), "29 Oktober 2024",
+ * "29 Okt 2024", "October 29, 2024", "Selasa (10/9/2019)", "Selasa, 10
+ * September 2019 14:30 WIB" and similar (Indonesian and English month and
+ * weekday names, full or abbreviated) to ISO 8601 in out, NUL-terminated:
+ * "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]" (local time as written, zone
+ * dropped).  Returns the length written, or 0 when the text is not a date
+ * (out is then ""). */
 WARTA_API size_t warta_date_normalize(const char *text, size_t len, char out[32]);
 
 /* ------------------------------------------------------------------------ */
@@ -239,6 +278,149 @@ WARTA_API void warta_index_close(warta_index *ix);
 /* The analyzer stored in the index (same configuration and roots as at
  * indexing), borrowed until warta_index_close(). */
 WARTA_API warta_analyzer *warta_index_analyzer(warta_index *ix);
+
+/* ------------------------------------------------------------------------ */
+/* Searching (query/)                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* The query language (docs/QUERY.md): plain words are a ranked OR, analyzed
+ * like the articles; +word required, -word or NOT word excluded, "a phrase"
+ * (stopwords keep their places), title:word and title:"a phrase", AND / OR
+ * and parentheses, word* for every term starting with word.  Ranking is
+ * BM25 (BM25F with title_boost) over live articles; top-k uses block-max
+ * MaxScore and returns exactly what exhaustive scoring returns (ties by
+ * article order in the index). */
+
+typedef enum warta_sort {
+    WARTA_SORT_SCORE = 0,      /* best score first (ties: older document first) */
+    WARTA_SORT_DATE = 1        /* newest first; undated articles last */
+} warta_sort;
+
+typedef struct warta_search_options {
+    unsigned k;                /* hits to return (default 10; 0 returns none, only counts) */
+    unsigned offset;           /* best hits to skip first, for paging (default 0) */
+    double k1;                 /* BM25 k1 >= 0 (default 1.2) */
+    double b;                  /* BM25 b in [0, 1] (default 0.75) */
+    double title_boost;        /* BM25F weight of a title occurrence, >= 0 (default WARTA_TITLE_BOOST) */
+    const char *since;         /* keep articles dated at or after this date (any form
+                                  warta_date_normalize() reads; NULL: no limit) */
+    const char *until;         /* ... at or before it (a bare date means to its end) */
+    const char *const *sources;/* keep articles of these sources (exact names) */
+    size_t nsources;           /* 0: any source */
+    warta_sort sort;           /* order of hits */
+    bool explain;              /* fill warta_hit.explain */
+    bool snippets;             /* fill warta_hit.snippet (costs a fetch and analysis per hit) */
+    unsigned snippet_len;      /* snippet length in characters (default 200) */
+    bool exhaustive;           /* score every match without pruning (same results, slower:
+                                  for tests and benchmarks) */
+} warta_search_options;
+
+/* Default title boost, chosen by MRR@10 on the TyDi train split (README). */
+#define WARTA_TITLE_BOOST 2.0
+
+/* Fills o with the defaults above. */
+WARTA_API void warta_search_options_init(warta_search_options *o);
+
+/* A highlighted byte range [start, end) of a snippet. */
+typedef struct warta_span {
+    size_t start, end;
+} warta_span;
+
+/* How one query term (or phrase) scored one hit (--explain). */
+typedef struct warta_explain {
+    const char *term;   size_t term_len;  /* the index term, or the phrase's terms joined by spaces */
+    const char *field;                    /* "text" (title and body), "title" or "phrase" */
+    double tf;          /* occurrences, title ones weighted by title_boost; phrase: matches */
+    double df;          /* live articles containing the term (phrase: of its rarest term) */
+    double idf;         /* ln(1 + (N - df + 0.5) / (df + 0.5)); phrase: sum over its terms */
+    double dl;          /* the article's length in index terms */
+    double avgdl;       /* average length over live articles */
+    double score;       /* the contribution to the hit's score */
+} warta_explain;
+
+/* One hit.  Strings are UTF-8 (not NUL-terminated; NULL with length 0 when
+ * the article has no such field), borrowed until warta_results_free(). */
+typedef struct warta_hit {
+    unsigned rank;                        /* 1-based, counting the offset */
+    double score;                         /* BM25 score */
+    const char *id;      size_t id_len;
+    const char *title;   size_t title_len;
+    const char *date;    size_t date_len;
+    const char *url;     size_t url_len;
+    const char *source;  size_t source_len;
+    const char *path;    size_t path_len;
+    const char *snippet; size_t snippet_len;   /* with options.snippets: one or two lines
+                                                  of text, "..." where it was cut */
+    const warta_span *spans; size_t nspans;    /* matched words inside the snippet */
+    const warta_explain *explain; size_t nexplain;  /* with options.explain */
+} warta_hit;
+
+typedef struct warta_results warta_results;
+
+/* Searches ix for query[0..len) (the query need not be NUL-terminated).
+ * o may be NULL for defaults.  On success *out holds the hits, to release
+ * with warta_results_free().  Returns 0, WARTA_ESYNTAX (malformed query, or
+ * nothing left to search after analysis: err = "query:1:COL: what"),
+ * WARTA_EINVAL (a bad option: err names it), WARTA_ECORRUPT (err names the
+ * file), WARTA_ENOMEM.  On failure *out is NULL.  err (errlen bytes) may be
+ * NULL.  Thread-safe: many threads may search one warta_index at once. */
+WARTA_API int warta_search(warta_index *ix, const char *query, size_t len,
+                           const warta_search_options *o, warta_results **out,
+                           char *err, size_t errlen);
+
+/* Hits returned (at most k), the i-th of them (i < count), borrowed until
+ * warta_results_free(). */
+WARTA_API size_t warta_results_count(const warta_results *r);
+WARTA_API const warta_hit *warta_results_hit(const warta_results *r, size_t i);
+
+/* Articles matching the query (all of them, not only those returned): exact. */
+WARTA_API uint64_t warta_results_total_hits(const warta_results *r);
+
+/* Milliseconds warta_search() took (parse, analyze, rank, fetch). */
+WARTA_API double warta_results_took_ms(const warta_results *r);
+
+/* The query as given, borrowed until warta_results_free(). */
+WARTA_API const char *warta_results_query(const warta_results *r, size_t *len);
+
+/* The results as one JSON document:
+ * {"query", "total_hits", "took_ms", "hits": [{"rank", "score", "id", "title",
+ *  "date", "url", "source", "path", "snippet"}]}, plus "explain" per hit
+ * when searched with explain.  Missing fields are null; the snippet marks
+ * matches as [word].  Text is valid UTF-8 JSON whatever the articles hold.
+ * indent 0 gives one line.  *out (NUL-terminated, *len bytes) is released
+ * with free().  Returns 0 or WARTA_ENOMEM. */
+WARTA_API int warta_results_json(const warta_results *r, unsigned indent, char **out, size_t *len);
+
+/* Releases results; accepts NULL. */
+WARTA_API void warta_results_free(warta_results *r);
+
+/* ------------------------------------------------------------------------ */
+/* Configuration: warta.yaml (query/config.c, docs/CONFIG.md)               */
+/* ------------------------------------------------------------------------ */
+
+typedef enum warta_colour {
+    WARTA_COLOUR_AUTO = 0,     /* bold highlights when stdout is a terminal */
+    WARTA_COLOUR_ALWAYS = 1,
+    WARTA_COLOUR_NEVER = 2
+} warta_colour;
+
+/* What warta.yaml says, over the defaults.  Strings are owned by the
+ * config and live until warta_config_free(). */
+typedef struct warta_config {
+    const char *path;                 /* the file read, NULL when none was found */
+    warta_analyzer_options analysis;  /* analysis: stopwords, stemming, lexicon (index time) */
+    warta_search_options search;      /* ranking: k1, b, title_boost; output: k, snippet_length */
+    warta_colour colour;              /* output: colour */
+} warta_config;
+
+/* Reads the configuration: the file `path` when not NULL, else the one
+ * named by $WARTA_CONFIG, else INDEX_DIR/warta.yaml when it exists (index_dir
+ * may be NULL), else the defaults (path NULL).  Returns 0, WARTA_ENOTFOUND
+ * (an explicitly named file is missing), WARTA_EIO, WARTA_ECONFIG (err =
+ * "FILE:LINE:COL: what is wrong"), WARTA_ENOMEM; on failure *out is NULL. */
+WARTA_API int warta_config_load(warta_config **out, const char *path, const char *index_dir,
+                                char *err, size_t errlen);
+WARTA_API void warta_config_free(warta_config *c);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,233 @@
+/*
+ * cmd_index.c: `warta index [-i INDEX] [--quiet] [--verbose] [--jobs N]
+ * [--memory MB] PATH...`.  Walks the PATH arguments with warta_walk() and
+ * prints the ingestion report on stderr: a progress line on a terminal, one
+ * line per problem ("warta: PATH[:LINE]: what"), a final summary.  Each
+ * article reaches index_article(), the single place where articles leave
+ * the walk (the index writer plugs in there).  Exit 0, 1 when an input was
+ * skipped, 2 on usage errors, else the code of the library error.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char index_usage[] =
+    "warta index [-i INDEX] [--quiet] [--verbose] [--jobs N] [--memory MB] PATH...";
+
+/* Options of one `warta index` run. */
+typedef struct index_opts {
+    const char *index_dir;    /* -i, else $WARTA_INDEX, else ./warta-index */
+    bool quiet;               /* only problems and errors on stderr */
+    bool verbose;             /* also one line per file read */
+    unsigned long jobs;       /* analysis threads, 0 = one per core */
+    unsigned long memory_mb;  /* buffer budget before a segment is flushed, 0 = default */
+} index_opts;
+
+/* The state of a run, the ctx of every walk callback. */
+typedef struct index_run {
+    index_opts opts;          /* from the command line */
+    bool tty;                 /* stderr is a terminal and not --quiet: show progress */
+    bool progress_shown;      /* a progress line is on screen and must be cleared */
+    double start;             /* monotonic seconds at the start */
+    double last_progress;     /* when the progress line was last drawn */
+    warta_walk_stats stats;   /* totals of the walk */
+} index_run;
+
+static double index_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void index_help(void)
+{
+    printf("usage: %s\n"
+           "\n"
+           "Reads the articles in each PATH (files, or directories walked recursively;\n"
+           "hidden entries skipped) and adds them to the index.  Formats by extension,\n"
+           "each optionally gzip-compressed (.gz): .txt (scraped article: first line the\n"
+           "title), .md/.markdown (YAML front matter), .jsonl/.ndjson (one JSON object a\n"
+           "line), .json (an object or an array of objects).\n"
+           "\n"
+           "Options:\n"
+           "  -i, --index DIR   the index directory (default: $WARTA_INDEX, else ./warta-index)\n"
+           "  -q, --quiet       print only problems and errors\n"
+           "  -v, --verbose     also print each file read and its number of articles\n"
+           "  -j, --jobs N      analysis threads (default 0: one per core)\n"
+           "  -m, --memory MB   memory for buffered postings before a flush (default 256)\n"
+           "      --help        show this help\n"
+           "      --version     show the version\n"
+           "\n"
+           "Each problem with an input is one line on stderr, 'warta: PATH[:LINE]: what';\n"
+           "a summary line ends the run.  Exit status: 0 ok, 1 some inputs were skipped,\n"
+           "2 usage error, 4 I/O error, 8 out of memory.\n",
+           index_usage);
+}
+
+/* Parses the options.  Returns -1 to go on (*first set to the first PATH),
+ * else the exit code. */
+static int index_parse_args(int argc, char **argv, index_opts *o, int *first)
+{
+    enum { OPT_HELP = 256, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"index", required_argument, NULL, 'i'}, {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},     {"jobs", required_argument, NULL, 'j'},
+        {"memory", required_argument, NULL, 'm'}, {"help", no_argument, NULL, OPT_HELP},
+        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "i:qvj:m:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            o->index_dir = optarg;
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case 'v':
+            o->verbose = true;
+            break;
+        case 'j':
+            if (!cli_parse_uint("index", "--jobs", optarg, 0, 1024, &o->jobs))
+                return EXIT_USAGE;
+            break;
+        case 'm':
+            if (!cli_parse_uint("index", "--memory", optarg, 16, 1048576, &o->memory_mb))
+                return EXIT_USAGE;
+            break;
+        case OPT_HELP:
+            index_help();
+            return EXIT_OK;
+        case OPT_VERSION:
+            printf("warta %s\n", warta_version());
+            return EXIT_OK;
+        default:
+            if (optopt && optopt < 256)
+                cli_error("index: unknown option '-%c' or missing value", optopt);
+            else
+                cli_error("index: unknown option '%s' or missing value", argv[optind - 1]);
+            return cli_usage_error("index", index_usage);
+        }
+    }
+    if (o->quiet && o->verbose) {
+        cli_error("index: --quiet and --verbose exclude each other");
+        return cli_usage_error("index", index_usage);
+    }
+    if (optind >= argc) {
+        cli_error("index: no PATH given (name the article files or directories to read)");
+        return cli_usage_error("index", index_usage);
+    }
+    o->index_dir = cli_index_path(o->index_dir);
+    *first = optind;
+    return -1;
+}
+
+/* Erases the progress line so that the next message starts clean. */
+static void index_clear_progress(index_run *run)
+{
+    if (run->progress_shown) {
+        fputs("\r\033[K", stderr);
+        run->progress_shown = false;
+    }
+}
+
+/* Where each article goes.  For now it is counted by the walk; the index
+ * writer adds it here. */
+static int index_article(void *ctx, const warta_article *a)
+{
+    (void)ctx;
+    (void)a;
+    return 0;
+}
+
+static void index_problem(void *ctx, const char *path, unsigned line, const char *what, bool skipped)
+{
+    index_run *run = ctx;
+    (void)skipped;
+    index_clear_progress(run);
+    if (line)
+        cli_error("%s:%u: %s", path, line, what);
+    else
+        cli_error("%s: %s", path, what);
+}
+
+static void index_draw_progress(index_run *run, double t)
+{
+    double secs = t - run->start;
+    double mb = (double)run->stats.bytes / 1e6;
+    fprintf(stderr, "\r\033[Kwarta: %llu files, %llu articles, %.1f MB, %.1f MB/s, %.1f s",
+            (unsigned long long)run->stats.files, (unsigned long long)run->stats.articles, mb,
+            secs > 0 ? mb / secs : 0.0, secs);
+    fflush(stderr);
+    run->progress_shown = true;
+    run->last_progress = t;
+}
+
+static void index_progress(void *ctx, const warta_walk_stats *s)
+{
+    index_run *run = ctx;
+    (void)s;
+    if (!run->tty)
+        return;
+    double t = index_now();
+    if (t - run->last_progress >= 0.2)
+        index_draw_progress(run, t);
+}
+
+static void index_file(void *ctx, const char *path, uint64_t articles)
+{
+    index_run *run = ctx;
+    if (!run->opts.verbose)
+        return;
+    index_clear_progress(run);
+    cli_error("%s: %llu article%s", path, (unsigned long long)articles, articles == 1 ? "" : "s");
+}
+
+static void index_summary(const index_run *run, double secs)
+{
+    const warta_walk_stats *s = &run->stats;
+    fprintf(stderr, "warta: read %llu article%s from %llu file%s (%.1f MB) in %.2f s; %llu input%s skipped",
+            (unsigned long long)s->articles, s->articles == 1 ? "" : "s", (unsigned long long)s->files,
+            s->files == 1 ? "" : "s", (double)s->bytes / 1e6, secs, (unsigned long long)s->skipped,
+            s->skipped == 1 ? "" : "s");
+    if (s->warnings)
+        fprintf(stderr, "; %llu warning%s", (unsigned long long)s->warnings, s->warnings == 1 ? "" : "s");
+    fputc('\n', stderr);
+}
+
+int cmd_index(int argc, char **argv)
+{
+    index_run run;
+    memset(&run, 0, sizeof run);
+    int first = 0;
+    int code = index_parse_args(argc, argv, &run.opts, &first);
+    if (code >= 0)
+        return code;
+    run.tty = !run.opts.quiet && cli_stderr_is_tty();
+    run.start = index_now();
+    run.last_progress = run.start;
+
+    const warta_walk_callbacks cb = {
+        .article = index_article,
+        .problem = index_problem,
+        .progress = index_progress,
+        .file = index_file,
+        .ctx = &run,
+    };
+    int rc = warta_walk((const char *const *)argv + first, (size_t)(argc - first), &cb, &run.stats);
+    index_clear_progress(&run);
+    if (rc != 0) {
+        cli_error("index: %s", warta_strerror(rc));
+        return cli_exit_code(rc);
+    }
+    if (!run.opts.quiet)
+        index_summary(&run, index_now() - run.start);
+    return run.stats.skipped ? EXIT_PARTIAL : EXIT_OK;
+}
