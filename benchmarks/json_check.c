@@ -25,7 +25,7 @@ static void print_value(const json_t *v)
     else if (json_is_integer(v))
         printf("%lld\n", (long long)json_integer_value(v));
     else if (json_is_real(v))
-        printf("%.17g\n", json_real_value(v));
+        printf("%.15g\n", json_real_value(v));
     else if (json_is_true(v))
         puts("true");
     else if (json_is_false(v))

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# benchmarks/compare.sh: warta side by side with SQLite FTS5 and Xapian on one
+# corpus and one query set.  Each run rebuilds every index (warta with
+# --jobs 2 and --jobs 1, FTS5 contentless with unicode61, Xapian with the
+# Indonesian stemmer and positions, compacted) and runs the queries top-k as
+# ranked OR, one thread; the engines take turns in a rotating order so that
+# machine noise hits them alike.  Prints one table of medians and warta's
+# ratios, and writes it with the machine description to
+# benchmarks/results/compare-<date>.md.  See benchmarks/README.md.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage="usage: benchmarks/compare.sh [--corpus PATH]... [--queries FILE] [--runs N] [-k N]
+                             [--build-dir DIR] [--no-build] [--work DIR] [--out FILE]
+                             [--count N] [--no-xapian] [--no-fts5]"
+corpora=() queries= runs=3 k=10 build_dir=${WARTA_BUILD:-$bench_root/build-bench-release}
+nobuild=0 work= out= count=2000 use_xapian=1 use_fts5=1
+while [ $# -gt 0 ]; do
+  case $1 in
+    --corpus) corpora+=("$2"); shift 2 ;;
+    --queries) queries=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    -k) k=$2; shift 2 ;;
+    --build-dir) build_dir=$2; shift 2 ;;
+    --no-build) nobuild=1; shift ;;
+    --work) work=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --count) count=$2; shift 2 ;;
+    --no-xapian) use_xapian=0; shift ;;
+    --no-fts5) use_fts5=0; shift ;;
+    -h|--help) echo "$usage"; exit 0 ;;
+    *) echo "$usage" >&2; exit 2 ;;
+  esac
+done
+case $runs in ''|*[!0-9]*|0) die "--runs wants a whole number >= 1" ;; esac
+
+bench_build "$build_dir" "$nobuild"
+[ ${#corpora[@]} -gt 0 ] || corpora=("$(bench_default_corpus)")
+work=${work:-$bench_root/benchmarks/results/tmp/compare}
+mkdir -p "$work"
+[ "$use_fts5" = 1 ] && [ -z "$PEER_FTS5" ] && { note "peer_fts5 not built (libsqlite3-dev missing): FTS5 left out"; use_fts5=0; }
+[ "$use_xapian" = 1 ] && [ -z "$PEER_XAPIAN" ] && { note "peer_xapian not built (libxapian-dev or a C++ compiler missing): Xapian left out"; use_xapian=0; }
+
+mapfile -t jsonl < <(bench_as_jsonl "$work/corpus.jsonl" "${corpora[@]}")
+if [ -z "$queries" ]; then
+  queries=$work/queries.txt
+  "$GEN_QUERIES" -n "$count" --seed 42 -o "$queries" "${jsonl[@]}" || die "gen_queries failed"
+fi
+[ -f "$queries" ] || die "$queries: no such query file"
+nq=$(grep -c . "$queries" || true)
+narticles=$(for f in "${jsonl[@]}"; do zcat -f "$f"; done | grep -c . || true)
+
+results=$work/results.tsv   # run engine metric value
+: > "$results"
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }
+
+# warta core index bytes (dictionary, postings, positions, lengths: no
+# stored text) from `warta stats --json`.
+warta_core_bytes() {
+  local s=$work/stats.json
+  "$WARTA" stats -i "$1" --json > "$s" 2>/dev/null || return 0
+  local v
+  v=$(jget bytes.without_store "$s")
+  if [ -z "$v" ]; then
+    local total store
+    total=$(jget bytes.total "$s"); store=$(jget bytes.store "$s")
+    [ -n "$total" ] && [ -n "$store" ] && v=$((total - store))
+  fi
+  echo "$v"
+}
+
+run_warta() {  # run jobs
+  local r=$1 jobs=$2 dir=$work/warta-j$2 f=$work/warta-j$2.json
+  rm -rf "$dir"
+  "$WARTA" bench --index -i "$dir" --jobs "$jobs" --json "${jsonl[@]}" > "$f" ||
+    die "warta bench --index failed (see above)"
+  record "$r" "warta-j$jobs" build_s "$(jget seconds "$f")"
+  record "$r" "warta-j$jobs" rss_mb "$(jget peak_rss_mb "$f")"
+  if [ "$jobs" = 2 ]; then
+    record "$r" warta total_bytes "$(jget index_bytes "$f")"
+    record "$r" warta index_bytes "$(warta_core_bytes "$dir")"
+    local q=$work/warta-query.json
+    "$WARTA" bench -i "$dir" --queries "$queries" -k "$k" --json > "$q" ||
+      die "warta bench --queries failed (see above)"
+    for m in mean_us p50_us p99_us qps; do record "$r" warta "$m" "$(jget $m "$q")"; done
+  fi
+}
+
+run_peer() {  # run engine
+  local r=$1 e=$2 f=$work/$2.out
+  case $e in
+    fts5) "$PEER_FTS5" --db "$work/fts5.db" -k "$k" --queries "$queries" "${jsonl[@]}" > "$f" ||
+            die "peer_fts5 failed" ;;
+    xapian) "$PEER_XAPIAN" --db "$work/xapian.db" -k "$k" --queries "$queries" "${jsonl[@]}" > "$f" ||
+            die "peer_xapian failed" ;;
+  esac
+  record "$r" "$e" build_s "$(kv build_seconds "$f")"
+  record "$r" "$e" index_bytes "$(kv index_bytes "$f")"
+  for m in mean_us p50_us p99_us qps; do record "$r" "$e" "$m" "$(kv $m "$f")"; done
+}
+
+engines=(warta2 warta1)
+[ "$use_fts5" = 1 ] && engines+=(fts5)
+[ "$use_xapian" = 1 ] && engines+=(xapian)
+ne=${#engines[@]}
+note "corpus: ${corpora[*]}; $nq queries; $runs runs of: ${engines[*]}"
+for ((r = 1; r <= runs; r++)); do
+  for ((i = 0; i < ne; i++)); do
+    e=${engines[$(((i + r - 1) % ne))]}
+    note "run $r/$runs: $e"
+    case $e in
+      warta2) run_warta "$r" 2 ;;
+      warta1) run_warta "$r" 1 ;;
+      *) run_peer "$r" "$e" ;;
+    esac
+  done
+done
+
+med() { awk -F'\t' -v e="$1" -v m="$2" '$2 == e && $3 == m && $4 != "" { print $4 }' "$results" | median; }
+
+# The table, in Markdown.
+w_b2=$(med warta-j2 build_s) w_b1=$(med warta-j1 build_s) w_ix=$(med warta index_bytes)
+w_tot=$(med warta total_bytes) w_rss=$(med warta-j2 rss_mb)
+w_mean=$(med warta mean_us) w_p50=$(med warta p50_us) w_p99=$(med warta p99_us)
+f_b=$(med fts5 build_s) f_ix=$(med fts5 index_bytes) f_mean=$(med fts5 mean_us)
+f_p50=$(med fts5 p50_us) f_p99=$(med fts5 p99_us)
+x_b=$(med xapian build_s) x_ix=$(med xapian index_bytes) x_mean=$(med xapian mean_us)
+x_p50=$(med xapian p50_us) x_p99=$(med xapian p99_us)
+
+table=$work/table.md
+{
+  echo "| engine | build s | index MB | mean µs | p50 µs | p99 µs |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| warta --jobs 2 | $(fmt "$w_b2" 2) | $(mb "$w_ix") | $(fmt "$w_mean" 1) | $(fmt "$w_p50" 1) | $(fmt "$w_p99" 1) |"
+  echo "| warta --jobs 1 | $(fmt "$w_b1" 2) | | | | |"
+  [ "$use_fts5" = 1 ] &&
+    echo "| SQLite FTS5 (unicode61, contentless) | $(fmt "$f_b" 2) | $(mb "$f_ix") | $(fmt "$f_mean" 1) | $(fmt "$f_p50" 1) | $(fmt "$f_p99" 1) |"
+  [ "$use_xapian" = 1 ] &&
+    echo "| Xapian (Indonesian stemmer, positions, compacted) | $(fmt "$x_b" 2) | $(mb "$x_ix") | $(fmt "$x_mean" 1) | $(fmt "$x_p50" 1) | $(fmt "$x_p99" 1) |"
+  [ "$use_fts5" = 1 ] &&
+    echo "| warta / FTS5 | $(ratio "$w_b2" "$f_b") (jobs 1: $(ratio "$w_b1" "$f_b")) | $(ratio "$w_ix" "$f_ix") | $(ratio "$w_mean" "$f_mean") | $(ratio "$w_p50" "$f_p50") | $(ratio "$w_p99" "$f_p99") |"
+  [ "$use_xapian" = 1 ] &&
+    echo "| warta / Xapian | $(ratio "$w_b2" "$x_b") (jobs 1: $(ratio "$w_b1" "$x_b")) | $(ratio "$w_ix" "$x_ix") | $(ratio "$w_mean" "$x_mean") | $(ratio "$w_p50" "$x_p50") | $(ratio "$w_p99" "$x_p99") |"
+  echo
+  echo "warta's whole index with the compressed document store: $(mb "$w_tot") MB; peak RSS while indexing (--jobs 2): $(fmt "$w_rss" 0) MB."
+} > "$table"
+
+# The targets of the index and search issues, checked.
+check() {  # label value limit
+  awk -v l="$1" -v v="$2" -v m="$3" 'BEGIN { if (v == "" || m == "" || v == "-" || m == "-") s = "n/a";
+    else s = (v + 0 <= m + 0) ? "met" : "MISSED"; printf "- %s: %s (%s, limit %s)\n", l, s, v, m }'
+}
+targets=$work/targets.md
+{
+  if [ "$use_fts5" = 1 ]; then
+    check "build --jobs 2 no slower than FTS5" "$(fmt "$w_b2" 2)" "$(fmt "$f_b" 2)"
+    check "build --jobs 1 at most 1.6x FTS5" "$(fmt "$w_b1" 2)" "$(awk -v f="$f_b" 'BEGIN { if (f != "") printf "%.2f", 1.6 * f }')"
+    check "index at most half of FTS5's (MB)" "$(mb "$w_ix")" "$(awk -v f="$f_ix" 'BEGIN { if (f != "") printf "%.1f", f / 2e6 }')"
+  fi
+  if [ "$use_xapian" = 1 ]; then
+    check "index at most a quarter of Xapian's (MB)" "$(mb "$w_ix")" "$(awk -v f="$x_ix" 'BEGIN { if (f != "") printf "%.1f", f / 4e6 }')"
+    check "mean latency at most a tenth of Xapian's (µs)" "$(fmt "$w_mean" 1)" "$(awk -v f="$x_mean" 'BEGIN { if (f != "") printf "%.1f", f / 10 }')"
+    check "p99 latency at most a tenth of Xapian's (µs)" "$(fmt "$w_p99" 1)" "$(awk -v f="$x_p99" 'BEGIN { if (f != "") printf "%.1f", f / 10 }')"
+  fi
+} > "$targets"
+
+cmdline="benchmarks/compare.sh --runs $runs -k $k --corpus ${corpora[*]}${queries:+ --queries $queries}"
+echo
+cat "$table"
+echo
+echo "Targets:"
+cat "$targets"
+
+if [ -z "$out" ]; then
+  mkdir -p "$bench_root/benchmarks/results"
+  out=$bench_root/benchmarks/results/compare-$(date -u +%Y-%m-%d).md
+fi
+{
+  echo "# warta vs SQLite FTS5 vs Xapian"
+  echo
+  echo "Corpus: $(printf '%s ' "${corpora[@]}" | sed "s|$bench_root/||g")($narticles articles); queries: $nq ($(basename "$queries")), top-$k ranked OR, one thread."
+  echo "Medians of $runs runs, engines interleaved. Index MB: warta without stored text (\`warta stats\`), FTS5 contentless, Xapian compacted."
+  echo
+  machine_info
+  echo
+  cat "$table"
+  echo
+  echo "Targets:"
+  echo
+  cat "$targets"
+  echo
+  echo "Command: \`$cmdline\`"
+  echo
+  echo "Every run (engine, metric, value):"
+  echo
+  echo '```'
+  cat "$results"
+  echo '```'
+} > "$out"
+note "wrote $out"
