@@ -150,7 +150,7 @@ struct seg_reader {
     uint64_t bytes_dict, bytes_post, bytes_pos, bytes_docinfo, bytes_store, bytes_ids;
     uint64_t npostings;             /* (term, doc) pairs */
     uint64_t npositions;            /* positions stored */
-    char *errmsg;                   /* last error detail, NULL when none */
+    char errmsg[320];               /* last error detail, "" when none */
 };
 
 static inline uint32_t seg_ndocs(const seg_reader *r) { return r->ndocs; }
@@ -268,7 +268,6 @@ int seg_term_each(seg_reader *r,
  * valid bound.  With a title boost X >= 1 (tf' = tf + (X-1)*ttf), use
  * max_tf + (X-1)*max_ttf and ratio_tf + (X-1)*ratio_ttf the same way.
  * docs/FORMAT.md "Block bounds" gives the proof. */
- */
 typedef struct seg_bound {
     uint32_t last_doc;       /* last docid in the block (of the list for term bounds) */
     uint32_t max_tf;         /* largest tf */

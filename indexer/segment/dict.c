@@ -1,0 +1,354 @@
+/*
+ * dict.c: the term dictionary of a segment.  Terms are sorted by bytes and
+ * front-coded in blocks of FMT_DICT_BLOCK; a block index (offsets and
+ * checksums of the block and of its terms' postings and positions) and the
+ * first term of every block form the sparse in-memory index searched by
+ * binary search.  Written by dict_builder (flush and merge), read by
+ * seg_term_lookup/prefix/each (query/, merge, check).
+ */
+#include "indexer/segment/format.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* Building                                                                 */
+/* ------------------------------------------------------------------------ */
+
+void dict_builder_init(dict_builder *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void dict_builder_free(dict_builder *d)
+{
+    wbuf_free(&d->data);
+    wbuf_free(&d->index);
+    wbuf_free(&d->keys);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void close_block(dict_builder *d)
+{
+    if (d->in_block == 0)
+        return;
+    uint8_t *e = (uint8_t *)d->index.data + d->index.len - FMT_DICT_ENTRY;
+    put_le32(e + 20, (uint32_t)(d->data.len - d->block_data));
+    put_le32(e + 36, d->in_block);
+    d->in_block = 0;
+}
+
+void dict_builder_add(dict_builder *d, const char *term, size_t len, uint32_t df, uint64_t cf,
+                      uint64_t post_off, uint64_t post_len, uint64_t pos_off, uint64_t pos_len,
+                      int *rc)
+{
+    if (*rc)
+        return;
+    if (len > SEG_MAX_TERM)
+        len = SEG_MAX_TERM;
+    if (d->in_block == FMT_DICT_BLOCK)
+        close_block(d);
+    size_t shared = 0;
+    if (d->in_block == 0) {
+        uint8_t e[FMT_DICT_ENTRY] = {0};
+        for (int i = 0; i < 8; i++) {
+            e[i] = (uint8_t)(post_off >> (8 * i));
+            e[8 + i] = (uint8_t)(pos_off >> (8 * i));
+        }
+        put_le32(e + 16, (uint32_t)d->data.len);
+        wbuf_append(&d->index, e, sizeof e);
+        wbuf_put_varint(&d->keys, len);
+        wbuf_append(&d->keys, term, len);
+        d->block_data = d->data.len;
+    } else {
+        while (shared < len && shared < d->last_len && term[shared] == d->last[shared])
+            shared++;
+    }
+    wbuf_put_varint(&d->data, shared);
+    wbuf_put_varint(&d->data, len - shared);
+    wbuf_append(&d->data, term + shared, len - shared);
+    wbuf_put_varint(&d->data, df);
+    wbuf_put_varint(&d->data, cf - df);
+    wbuf_put_varint(&d->data, post_len);
+    wbuf_put_varint(&d->data, pos_len);
+    memcpy(d->last, term, len);
+    d->last_len = len;
+    d->in_block++;
+    d->nterms++;
+    if (d->data.oom || d->index.oom || d->keys.oom)
+        *rc = WARTA_ENOMEM;
+}
+
+void dict_builder_finish(dict_builder *d, const wbuf *post, const wbuf *pos, int *rc)
+{
+    if (*rc)
+        return;
+    close_block(d);
+    size_t nb = d->index.len / FMT_DICT_ENTRY;
+    uint8_t *ix = (uint8_t *)d->index.data;
+    for (size_t b = 0; b < nb; b++) {
+        uint8_t *e = ix + b * FMT_DICT_ENTRY;
+        uint64_t pb = le64_get(e), qb = le64_get(e + 8);
+        uint64_t pe = b + 1 < nb ? le64_get(e + FMT_DICT_ENTRY) : post->len;
+        uint64_t qe = b + 1 < nb ? le64_get(e + FMT_DICT_ENTRY + 8) : pos->len;
+        uint32_t off = le32_get(e + 16), len = le32_get(e + 20);
+        put_le32(e + 24, wcrc32(0, d->data.data + off, len));
+        put_le32(e + 28, wcrc32(0, post->data ? post->data + pb : "", pe - pb));
+        put_le32(e + 32, wcrc32(0, pos->data ? pos->data + qb : "", qe - qb));
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading                                                                  */
+/* ------------------------------------------------------------------------ */
+
+int dict_reader_init(seg_reader *r)
+{
+    uint32_t nb = r->ndict_blocks;
+    r->dict_key_off = wmalloc(((size_t)nb + 1) * sizeof *r->dict_key_off);
+    r->verified = wcalloc((size_t)nb + 1, 1);
+    if (!r->dict_key_off || !r->verified)
+        return WARTA_ENOMEM;
+    const uint8_t *p = r->dict_keys, *end = r->dict_keys + r->dict_keys_len;
+    const uint8_t *prev = NULL;
+    uint64_t prev_len = 0;
+    for (uint32_t b = 0; b < nb; b++) {
+        uint64_t len;
+        r->dict_key_off[b] = (uint32_t)(p - r->dict_keys);
+        if (!varint_get(&p, end, &len) || len > SEG_MAX_TERM || len > (uint64_t)(end - p))
+            return WARTA_ECORRUPT;
+        if (prev) {
+            size_t m = prev_len < len ? prev_len : len;
+            int c = memcmp(prev, p, m);
+            if (c > 0 || (c == 0 && prev_len >= len))
+                return WARTA_ECORRUPT;
+        }
+        const uint8_t *e = r->dict_index + (size_t)b * FMT_DICT_ENTRY;
+        uint64_t off = le32_get(e + 16), dlen = le32_get(e + 20);
+        if (off + dlen > r->dict_len || le32_get(e + 36) == 0 || le32_get(e + 36) > FMT_DICT_BLOCK ||
+            le64_get(e) > r->post_len || le64_get(e + 8) > r->pos_len)
+            return WARTA_ECORRUPT;
+        if (b > 0 && (le64_get(e) < le64_get(e - FMT_DICT_ENTRY) ||
+                      le64_get(e + 8) < le64_get(e - FMT_DICT_ENTRY + 8)))
+            return WARTA_ECORRUPT;
+        prev = p;
+        prev_len = len;
+        p += len;
+    }
+    if (p != end)
+        return WARTA_ECORRUPT;
+    return 0;
+}
+
+int dict_verify_block(seg_reader *r, uint32_t b)
+{
+    if (b >= r->ndict_blocks)
+        return WARTA_ECORRUPT;
+    uint8_t v = atomic_load_explicit(&r->verified[b], memory_order_acquire);
+    if (v == 1)
+        return 0;
+    if (v == 2)
+        return WARTA_ECORRUPT;
+    const uint8_t *e = r->dict_index + (size_t)b * FMT_DICT_ENTRY;
+    uint64_t pb = le64_get(e), qb = le64_get(e + 8);
+    uint64_t pe = b + 1 < r->ndict_blocks ? le64_get(e + FMT_DICT_ENTRY) : r->post_len;
+    uint64_t qe = b + 1 < r->ndict_blocks ? le64_get(e + FMT_DICT_ENTRY + 8) : r->pos_len;
+    uint32_t off = le32_get(e + 16), len = le32_get(e + 20);
+    const char *what = NULL;
+    if (wcrc32(0, r->dict_data + off, len) != le32_get(e + 24))
+        what = "dictionary";
+    else if (wcrc32(0, r->post + pb, pe - pb) != le32_get(e + 28))
+        what = "postings";
+    else if (wcrc32(0, r->pos + qb, qe - qb) != le32_get(e + 32))
+        what = "positions";
+    if (what) {
+        seg_reader_set_error(r, "%s: %s of dictionary block %u fail their checksum "
+                             "(the index is damaged; rebuild it)", r->path, what, b);
+        atomic_store_explicit(&r->verified[b], 2, memory_order_release);
+        return WARTA_ECORRUPT;
+    }
+    atomic_store_explicit(&r->verified[b], 1, memory_order_release);
+    return 0;
+}
+
+int dict_iter_start(dict_iter *it, seg_reader *r, uint32_t block)
+{
+    memset(it, 0, sizeof *it);
+    it->r = r;
+    it->block = block;
+    if (block >= r->ndict_blocks) {
+        it->block = r->ndict_blocks;
+        return 0;
+    }
+    int rc = dict_verify_block(r, block);
+    if (rc)
+        return rc;
+    const uint8_t *e = r->dict_index + (size_t)block * FMT_DICT_ENTRY;
+    it->post_off = le64_get(e);
+    it->pos_off = le64_get(e + 8);
+    it->p = r->dict_data + le32_get(e + 16);
+    it->end = it->p + le32_get(e + 20);
+    it->block_n = le32_get(e + 36);
+    it->in_block = 0;
+    it->term_len = 0;
+    return 0;
+}
+
+int dict_iter_next(dict_iter *it)
+{
+    seg_reader *r = it->r;
+    while (it->in_block >= it->block_n) {
+        if (it->block >= r->ndict_blocks)
+            return 0;
+        uint32_t nb = it->block + 1;
+        if (nb >= r->ndict_blocks) {
+            it->block = r->ndict_blocks;
+            return 0;
+        }
+        int rc = dict_iter_start(it, r, nb);
+        if (rc)
+            return rc;
+    }
+    uint64_t shared, suf, df, cfx, plen, qlen;
+    if (!varint_get(&it->p, it->end, &shared) || !varint_get(&it->p, it->end, &suf) ||
+        shared > it->term_len || suf > SEG_MAX_TERM - shared || suf > (uint64_t)(it->end - it->p) ||
+        (it->in_block == 0 && shared != 0))
+        goto bad;
+    memcpy(it->term + shared, it->p, suf);
+    it->p += suf;
+    it->term_len = shared + suf;
+    it->term[it->term_len] = '\0';
+    if (!varint_get(&it->p, it->end, &df) || !varint_get(&it->p, it->end, &cfx) ||
+        !varint_get(&it->p, it->end, &plen) || !varint_get(&it->p, it->end, &qlen))
+        goto bad;
+    if (df == 0 || df > r->ndocs || cfx > UINT64_MAX - df || plen > r->post_len - it->post_off ||
+        qlen > r->pos_len - it->pos_off || it->post_off > r->post_len || it->pos_off > r->pos_len)
+        goto bad;
+    it->t.df = (uint32_t)df;
+    it->t.cf = df + cfx;
+    it->t.post_off = it->post_off;
+    it->t.post_len = plen;
+    it->t.pos_off = it->pos_off;
+    it->t.pos_len = qlen;
+    it->t.block = it->block;
+    it->post_off += plen;
+    it->pos_off += qlen;
+    it->in_block++;
+    return 1;
+bad:
+    seg_reader_set_error(r, "%s: dictionary block %u is malformed", r->path, it->block);
+    return WARTA_ECORRUPT;
+}
+
+static int key_cmp(const seg_reader *r, uint32_t b, const char *term, size_t len)
+{
+    const uint8_t *p = r->dict_keys + r->dict_key_off[b];
+    uint64_t klen;
+    varint_get(&p, r->dict_keys + r->dict_keys_len, &klen);
+    size_t m = klen < len ? (size_t)klen : len;
+    int c = memcmp(p, term, m);
+    if (c)
+        return c;
+    return klen < len ? -1 : klen > len;
+}
+
+/* The last block whose first term <= term (0 when none). */
+static uint32_t find_block(const seg_reader *r, const char *term, size_t len)
+{
+    uint32_t lo = 0, hi = r->ndict_blocks;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (key_cmp(r, mid, term, len) <= 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int term_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t m = alen < blen ? alen : blen;
+    int c = memcmp(a, b, m);
+    if (c)
+        return c;
+    return alen < blen ? -1 : alen > blen;
+}
+
+int seg_term_lookup(seg_reader *r, const char *term, size_t len, seg_term *out)
+{
+    if (r->ndict_blocks == 0 || len > SEG_MAX_TERM)
+        return WARTA_ENOTFOUND;
+    uint32_t b = find_block(r, term, len);
+    dict_iter it;
+    int rc = dict_iter_start(&it, r, b);
+    if (rc)
+        return rc;
+    while (it.in_block < it.block_n) {
+        rc = dict_iter_next(&it);
+        if (rc < 0)
+            return rc;
+        int c = term_cmp(it.term, it.term_len, term, len);
+        if (c == 0) {
+            *out = it.t;
+            return 0;
+        }
+        if (c > 0)
+            break;
+    }
+    return WARTA_ENOTFOUND;
+}
+
+int seg_term_prefix(seg_reader *r, const char *prefix, size_t len, size_t cap,
+                    int (*fn)(void *ctx, const char *term, size_t term_len, const seg_term *t),
+                    void *ctx, bool *truncated)
+{
+    if (truncated)
+        *truncated = false;
+    if (r->ndict_blocks == 0)
+        return 0;
+    uint32_t b = find_block(r, prefix, len);
+    dict_iter it;
+    int rc = dict_iter_start(&it, r, b);
+    if (rc)
+        return rc;
+    size_t n = 0;
+    while ((rc = dict_iter_next(&it)) == 1) {
+        int c = term_cmp(it.term, it.term_len, prefix, len);
+        if (c < 0)
+            continue;
+        if (it.term_len < len || memcmp(it.term, prefix, len) != 0)
+            break;
+        if (n == cap) {
+            if (truncated)
+                *truncated = true;
+            break;
+        }
+        n++;
+        rc = fn(ctx, it.term, it.term_len, &it.t);
+        if (rc)
+            return rc;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+int seg_term_each(seg_reader *r,
+                  int (*fn)(void *ctx, const char *term, size_t term_len, const seg_term *t),
+                  void *ctx)
+{
+    dict_iter it;
+    int rc = dict_iter_start(&it, r, 0);
+    if (rc)
+        return rc;
+    while ((rc = dict_iter_next(&it)) == 1) {
+        rc = fn(ctx, it.term, it.term_len, &it.t);
+        if (rc)
+            return rc;
+    }
+    return rc;
+}

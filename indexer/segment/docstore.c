@@ -1,0 +1,289 @@
+/*
+ * docstore.c: the document store.  Articles' stored fields are serialized as
+ * records, grouped into blocks of about DOCSTORE_BLOCK raw bytes and
+ * compressed as raw deflate with a preset dictionary built from a sample of
+ * the corpus (so small blocks compress almost like one stream).  A fetch
+ * decompresses one block.  The writer's analysis threads compress blocks
+ * (indexer/writer.c); merge.c copies or recompresses them; query/ fetches
+ * through seg_doc_fetch().
+ */
+#include "indexer/segment/format.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+static void put_field(wbuf *raw, const char *s, size_t len)
+{
+    wbuf_put_varint(raw, len);
+    wbuf_append(raw, s ? s : "", s ? len : 0);
+}
+
+void docstore_record(wbuf *raw, const warta_article *a)
+{
+    wbuf_put_varint(raw, a->line);
+    put_field(raw, a->id, a->id_len);
+    put_field(raw, a->title, a->title_len);
+    put_field(raw, a->date, a->date_len);
+    put_field(raw, a->url, a->url_len);
+    put_field(raw, a->source, a->source_len);
+    put_field(raw, a->author, a->author_len);
+    put_field(raw, a->tags, a->tags_len);
+    put_field(raw, a->path, a->path_len);
+    put_field(raw, a->body, a->body_len);
+}
+
+/* Skips or reads one record at *p; fills out when not NULL. */
+static bool parse_record(const uint8_t **p, const uint8_t *end, seg_doc *out)
+{
+    uint64_t line, len;
+    const char **fields[9];
+    size_t *lens[9];
+    seg_doc tmp;
+    seg_doc *d = out ? out : &tmp;
+    fields[0] = &d->id;     lens[0] = &d->id_len;
+    fields[1] = &d->title;  lens[1] = &d->title_len;
+    fields[2] = &d->date;   lens[2] = &d->date_len;
+    fields[3] = &d->url;    lens[3] = &d->url_len;
+    fields[4] = &d->source; lens[4] = &d->source_len;
+    fields[5] = &d->author; lens[5] = &d->author_len;
+    fields[6] = &d->tags;   lens[6] = &d->tags_len;
+    fields[7] = &d->path;   lens[7] = &d->path_len;
+    fields[8] = &d->body;   lens[8] = &d->body_len;
+    if (!varint_get(p, end, &line) || line > UINT32_MAX)
+        return false;
+    d->line = (uint32_t)line;
+    for (int i = 0; i < 9; i++) {
+        if (!varint_get(p, end, &len) || len > (uint64_t)(end - *p))
+            return false;
+        *fields[i] = len ? (const char *)*p : NULL;
+        *lens[i] = (size_t)len;
+        *p += len;
+    }
+    return true;
+}
+
+int docstore_next(const uint8_t **p, const uint8_t *end, seg_doc *out)
+{
+    return parse_record(p, end, out) ? 0 : WARTA_ECORRUPT;
+}
+
+int docstore_parse(const uint8_t *p, size_t len, uint32_t i, seg_doc *out)
+{
+    const uint8_t *end = p + len;
+    for (uint32_t k = 0; k < i; k++)
+        if (!parse_record(&p, end, NULL))
+            return WARTA_ECORRUPT;
+    return parse_record(&p, end, out) ? 0 : WARTA_ECORRUPT;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Preset dictionary                                                        */
+/* ------------------------------------------------------------------------ */
+
+typedef struct dict_word {
+    uint32_t off, len;          /* the word (with its leading space) in the sample */
+    uint32_t count;             /* occurrences */
+    uint64_t hash;
+} dict_word;
+
+static int word_score_cmp(const void *a, const void *b)
+{
+    const dict_word *x = a, *y = b;
+    uint64_t sx = (uint64_t)x->count * x->len, sy = (uint64_t)y->count * y->len;
+    if (sx != sy)
+        return sx < sy ? 1 : -1;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* The dictionary is the sample's most valuable words (count x length),
+ * each with its leading space, the most valuable last (nearest to the data,
+ * so the cheapest distances).  Deterministic for a given sample. */
+void docstore_make_dict(const char *sample, size_t len, wbuf *dict)
+{
+    wbuf_reset(dict);
+    if (len > ((size_t)1 << 30))
+        len = (size_t)1 << 30;
+    size_t nslots = 1 << 16;
+    while (nslots < len / 4)
+        nslots <<= 1;
+    dict_word *slots = wcalloc(nslots, sizeof *slots);
+    if (!slots)
+        return;
+    size_t nwords = 0;
+    size_t i = 0;
+    while (i < len) {
+        size_t s = i;
+        /* a word: an optional space then a run of non-space bytes */
+        if (sample[i] == ' ')
+            i++;
+        while (i < len && sample[i] != ' ' && sample[i] != '\n' && i - s < 40)
+            i++;
+        if (i == s) {
+            i++;
+            continue;
+        }
+        size_t wl = i - s;
+        if (wl < 4)
+            continue;
+        uint64_t h = 1469598103934665603ull;
+        for (size_t k = s; k < i; k++)
+            h = (h ^ (uint8_t)sample[k]) * 1099511628211ull;
+        size_t m = (size_t)(h & (nslots - 1));
+        while (slots[m].count) {
+            if (slots[m].hash == h && slots[m].len == wl &&
+                memcmp(sample + slots[m].off, sample + s, wl) == 0)
+                break;
+            m = (m + 1) & (nslots - 1);
+        }
+        if (!slots[m].count) {
+            if (nwords * 2 > nslots)
+                continue;
+            slots[m].off = (uint32_t)s;
+            slots[m].len = (uint32_t)wl;
+            slots[m].hash = h;
+            nwords++;
+        }
+        slots[m].count++;
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < nslots; k++)
+        if (slots[k].count > 1)
+            slots[n++] = slots[k];
+    qsort(slots, n, sizeof *slots, word_score_cmp);
+    size_t total = 0, take = 0;
+    while (take < n && total + slots[take].len <= 32768 - 8) {
+        total += slots[take].len;
+        take++;
+    }
+    for (size_t k = take; k-- > 0;)
+        wbuf_append(dict, sample + slots[k].off, slots[k].len);
+    wfree(slots);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Compression                                                              */
+/* ------------------------------------------------------------------------ */
+
+void docstore_zfree(void *z)
+{
+    if (z) {
+        deflateEnd(z);
+        wfree(z);
+    }
+}
+
+int docstore_compress(void **zctx, const uint8_t *raw, size_t len, const uint8_t *dict,
+                      size_t dict_len, int level, wbuf *out)
+{
+    z_stream *z = *zctx;
+    if (!z) {
+        z = wcalloc(1, sizeof *z);
+        if (!z)
+            return WARTA_ENOMEM;
+        if (deflateInit2(z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+            wfree(z);
+            return WARTA_ENOMEM;
+        }
+        *zctx = z;
+    } else if (deflateReset(z) != Z_OK) {
+        return WARTA_ENOMEM;
+    }
+    if (dict_len && deflateSetDictionary(z, dict, (uInt)dict_len) != Z_OK)
+        return WARTA_ENOMEM;
+    wbuf_reset(out);
+    size_t bound = deflateBound(z, (uLong)len) + 16;
+    if (wbuf_reserve(out, bound))
+        return WARTA_ENOMEM;
+    z->next_in = (Bytef *)raw;
+    z->avail_in = (uInt)len;
+    z->next_out = (Bytef *)out->data;
+    z->avail_out = (uInt)bound;
+    int zr = deflate(z, Z_FINISH);
+    if (zr != Z_STREAM_END)
+        return WARTA_ENOMEM;
+    out->len = bound - z->avail_out;
+    return 0;
+}
+
+int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch)
+{
+    const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
+    uint64_t off = le64_get(e);
+    uint32_t clen = le32_get(e + 8), rlen = le32_get(e + 12);
+    uint32_t crc = le32_get(e + 24);
+    uint32_t dict = (uint32_t)(e[28] | e[29] << 8);
+    if (off > r->ds_len || clen > r->ds_len - off || (dict != 0xFFFF && dict >= r->ds_ndicts)) {
+        seg_reader_set_error(r, "%s: document store block %u out of range", r->path, b);
+        return WARTA_ECORRUPT;
+    }
+    const uint8_t *p = r->ds + off;
+    if (wcrc32(0, p, clen) != crc) {
+        seg_reader_set_error(r, "%s: document store block %u fails its checksum "
+                             "(the index is damaged; rebuild it)", r->path, b);
+        return WARTA_ECORRUPT;
+    }
+    wbuf_reset(scratch);
+    if (wbuf_reserve(scratch, (size_t)rlen + 16))
+        return WARTA_ENOMEM;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, -15) != Z_OK)
+        return WARTA_ENOMEM;
+    int rc = 0;
+    if (dict != 0xFFFF &&
+        inflateSetDictionary(&z, r->ds_dict[dict], r->ds_dict_len[dict]) != Z_OK)
+        rc = WARTA_ECORRUPT;
+    if (!rc) {
+        z.next_in = (Bytef *)p;
+        z.avail_in = clen;
+        z.next_out = (Bytef *)scratch->data;
+        z.avail_out = rlen;
+        int zr = inflate(&z, Z_FINISH);
+        if (zr != Z_STREAM_END || z.avail_out != 0)
+            rc = zr == Z_MEM_ERROR ? WARTA_ENOMEM : WARTA_ECORRUPT;
+    }
+    inflateEnd(&z);
+    if (rc == WARTA_ECORRUPT)
+        seg_reader_set_error(r, "%s: document store block %u does not decompress", r->path, b);
+    if (rc)
+        return rc;
+    scratch->len = rlen;
+    scratch->data[rlen] = '\0';
+    return 0;
+}
+
+/* The block holding doc: the last with first_doc <= doc. */
+static uint32_t find_store_block(const seg_reader *r, uint32_t doc)
+{
+    uint32_t lo = 0, hi = r->ds_nblocks;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (le32_get(r->ds_index + (size_t)mid * FMT_STORE_ENTRY + 16) <= doc)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out)
+{
+    if (doc >= r->ndocs || r->ds_nblocks == 0)
+        return WARTA_EINVAL;
+    uint32_t b = find_store_block(r, doc);
+    const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
+    uint32_t first = le32_get(e + 16), n = le32_get(e + 20);
+    if (doc < first || doc - first >= n) {
+        seg_reader_set_error(r, "%s: document store has no block for document %u", r->path, doc);
+        return WARTA_ECORRUPT;
+    }
+    int rc = docstore_load_block(r, b, scratch);
+    if (rc)
+        return rc;
+    memset(out, 0, sizeof *out);
+    rc = docstore_parse((const uint8_t *)scratch->data, scratch->len, doc - first, out);
+    if (rc)
+        seg_reader_set_error(r, "%s: document store block %u is malformed", r->path, b);
+    return rc;
+}

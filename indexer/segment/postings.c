@@ -1,0 +1,559 @@
+/*
+ * postings.c: the postings codec.  Writing: postings_encode() turns one
+ * term's document list into skip entries, bit-packed blocks of SEG_BLOCK
+ * documents (frame of reference: docid gaps, tf-1, title tf) and a final
+ * varint block, plus its positions stream (called by the flush in
+ * indexer/writer.c and by merge.c).  Reading: the seg_cursor of segment.h
+ * (next, seek, shallow seek, block bounds, positions), used by query/,
+ * merge and check.  docs/FORMAT.md "Postings" is the byte-level spec.
+ */
+#include "indexer/segment/format.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* Bit packing                                                              */
+/* ------------------------------------------------------------------------ */
+
+unsigned postings_bits(const uint32_t *v, unsigned n)
+{
+    uint32_t all = 0;
+    for (unsigned i = 0; i < n; i++)
+        all |= v[i];
+    unsigned b = 0;
+    while (b < 32 && (all >> b) != 0)
+        b++;
+    return b;
+}
+
+void postings_pack(wbuf *out, const uint32_t *v, unsigned n, unsigned bits)
+{
+    if (bits == 0)
+        return;
+    size_t bytes = (size_t)SEG_BLOCK * bits / 8;
+    if (wbuf_reserve(out, bytes))
+        return;
+    uint8_t *p = (uint8_t *)out->data + out->len;
+    memset(p, 0, bytes);
+    uint64_t acc = 0;
+    unsigned have = 0;
+    size_t o = 0;
+    for (unsigned i = 0; i < SEG_BLOCK; i++) {
+        uint64_t x = i < n ? v[i] : 0;
+        acc |= x << have;
+        have += bits;
+        while (have >= 8) {
+            p[o++] = (uint8_t)acc;
+            acc >>= 8;
+            have -= 8;
+        }
+    }
+    out->len += bytes;
+    out->data[out->len] = '\0';
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w; /* little-endian host (FORMAT.md) */
+}
+
+/* Eight values of b bits occupy exactly b bytes, so each group of eight
+ * starts on a byte; within a group every shift is a constant once b is. */
+static inline __attribute__((always_inline)) void unpack_const(const uint8_t *p, uint32_t *v,
+                                                               const unsigned b)
+{
+    const uint64_t mask = (b >= 32) ? 0xffffffffu : ((1u << b) - 1);
+    for (unsigned g = 0; g < SEG_BLOCK / 8; g++) {
+        const uint8_t *q = p + (size_t)g * b;
+        uint32_t *o = v + g * 8;
+#pragma GCC unroll 8
+        for (unsigned j = 0; j < 8; j++)
+            o[j] = (uint32_t)((load64(q + (j * b) / 8) >> ((j * b) % 8)) & mask);
+    }
+}
+
+#define UNPACK_CASE(b) case b: unpack_const(p, v, b); break;
+
+void postings_unpack(const uint8_t *p, unsigned bits, uint32_t *v)
+{
+    switch (bits) {
+    case 0: memset(v, 0, SEG_BLOCK * sizeof *v); break;
+    UNPACK_CASE(1) UNPACK_CASE(2) UNPACK_CASE(3) UNPACK_CASE(4) UNPACK_CASE(5)
+    UNPACK_CASE(6) UNPACK_CASE(7) UNPACK_CASE(8) UNPACK_CASE(9) UNPACK_CASE(10)
+    UNPACK_CASE(11) UNPACK_CASE(12) UNPACK_CASE(13) UNPACK_CASE(14) UNPACK_CASE(15)
+    UNPACK_CASE(16) UNPACK_CASE(17) UNPACK_CASE(18) UNPACK_CASE(19) UNPACK_CASE(20)
+    UNPACK_CASE(21) UNPACK_CASE(22) UNPACK_CASE(23) UNPACK_CASE(24) UNPACK_CASE(25)
+    UNPACK_CASE(26) UNPACK_CASE(27) UNPACK_CASE(28) UNPACK_CASE(29) UNPACK_CASE(30)
+    UNPACK_CASE(31)
+    default: unpack_const(p, v, 32); break;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Encoding                                                                 */
+/* ------------------------------------------------------------------------ */
+
+const uint8_t *postings_skip_varints(const uint8_t *p, const uint8_t *end, uint64_t n)
+{
+    while (n > 0) {
+        if (p >= end)
+            return NULL;
+        if (!(*p++ & 0x80))
+            n--;
+    }
+    return p;
+}
+
+static void put_u16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+    put_u32(p, (uint32_t)v);
+    put_u32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint16_t ratio_of(uint32_t x, uint32_t dl)
+{
+    if (dl == 0 || x >= dl)
+        return x ? 65535 : 0;
+    uint64_t r = ((uint64_t)x * 65535 + dl - 1) / dl;
+    return (uint16_t)(r > 65535 ? 65535 : r);
+}
+
+static void bound_add(seg_bound *b, uint32_t doc, uint32_t tf, uint32_t ttf, uint32_t dl)
+{
+    b->last_doc = doc;
+    if (tf > b->max_tf)
+        b->max_tf = tf;
+    if (ttf > b->max_ttf)
+        b->max_ttf = ttf;
+    if (dl < b->min_dl)
+        b->min_dl = dl;
+    uint16_t r = ratio_of(tf, dl);
+    if (r > b->ratio_tf)
+        b->ratio_tf = r;
+    r = ratio_of(ttf, dl);
+    if (r > b->ratio_ttf)
+        b->ratio_ttf = r;
+}
+
+static void bound_init(seg_bound *b)
+{
+    memset(b, 0, sizeof *b);
+    b->min_dl = UINT32_MAX;
+}
+
+void postings_encode(const postings_list *l, const uint8_t *dl_le32, wbuf *post, wbuf *pos, int *rc)
+{
+    if (*rc)
+        return;
+    uint32_t n = l->n;
+    uint32_t nblocks = (n + SEG_BLOCK - 1) / SEG_BLOCK;
+    bool skips = n >= SEG_BLOCK;
+    size_t skip_at = post->len;
+    if (skips) {
+        if (wbuf_reserve(post, (size_t)nblocks * FMT_SKIP_ENTRY)) {
+            *rc = WARTA_ENOMEM;
+            return;
+        }
+        memset(post->data + post->len, 0, (size_t)nblocks * FMT_SKIP_ENTRY);
+        post->len += (size_t)nblocks * FMT_SKIP_ENTRY;
+    }
+    size_t blocks_at = post->len;
+    size_t pos_at = pos->len;
+    wbuf_append(pos, l->pos, l->pos_bytes);
+
+    uint32_t prev = UINT32_MAX; /* gaps are doc - prev - 1, so the first is the docid */
+    const uint8_t *pp = l->pos, *pend = l->pos + l->pos_bytes;
+    uint64_t pos_off = 0;
+    uint32_t gaps[SEG_BLOCK], tf1[SEG_BLOCK];
+    for (uint32_t k = 0; k < nblocks; k++) {
+        uint32_t first = k * SEG_BLOCK;
+        uint32_t m = n - first < SEG_BLOCK ? n - first : SEG_BLOCK;
+        seg_bound b;
+        bound_init(&b);
+        for (uint32_t i = 0; i < m; i++) {
+            uint32_t d = l->docs[first + i];
+            uint32_t dl;
+            memcpy(&dl, dl_le32 + 4 * (size_t)d, 4);
+            bound_add(&b, d, l->tfs[first + i], l->ttfs[first + i], dl);
+        }
+        if (skips) {
+            uint8_t *e = (uint8_t *)post->data + skip_at + (size_t)k * FMT_SKIP_ENTRY;
+            put_u32(e, b.last_doc);
+            put_u32(e + 4, b.max_tf);
+            put_u32(e + 8, b.max_ttf);
+            put_u32(e + 12, b.min_dl);
+            put_u16(e + 16, b.ratio_tf);
+            put_u16(e + 18, b.ratio_ttf);
+            put_u32(e + 20, (uint32_t)(post->len - blocks_at));
+            put_u64(e + 24, pos_off);
+        }
+        if (m == SEG_BLOCK) {
+            for (uint32_t i = 0; i < m; i++) {
+                gaps[i] = l->docs[first + i] - prev - 1;
+                prev = l->docs[first + i];
+                tf1[i] = l->tfs[first + i] - 1;
+            }
+            unsigned bd = postings_bits(gaps, m), bt = postings_bits(tf1, m);
+            unsigned bq = postings_bits(l->ttfs + first, m);
+            uint8_t hdr[3] = {(uint8_t)bd, (uint8_t)bt, (uint8_t)bq};
+            wbuf_append(post, hdr, 3);
+            postings_pack(post, gaps, m, bd);
+            postings_pack(post, tf1, m, bt);
+            postings_pack(post, l->ttfs + first, m, bq);
+        } else {
+            for (uint32_t i = 0; i < m; i++) {
+                uint32_t d = l->docs[first + i], tf = l->tfs[first + i], ttf = l->ttfs[first + i];
+                wbuf_put_varint(post, d - prev - 1);
+                prev = d;
+                wbuf_put_varint(post, (uint64_t)(tf - 1) << 1 | (ttf > 0));
+                if (ttf > 0)
+                    wbuf_put_varint(post, ttf - 1);
+            }
+        }
+        /* advance the positions offset past this block's documents */
+        if (k + 1 < nblocks && skips) {
+            for (uint32_t i = 0; i < m; i++) {
+                if (l->pos_len) {
+                    pos_off += l->pos_len[first + i];
+                } else {
+                    const uint8_t *q = postings_skip_varints(pp, pend, l->tfs[first + i]);
+                    if (!q) {
+                        *rc = WARTA_ECORRUPT;
+                        return;
+                    }
+                    pos_off += (uint64_t)(q - pp);
+                    pp = q;
+                }
+            }
+        }
+    }
+    (void)pos_at;
+    if (post->oom || pos->oom)
+        *rc = WARTA_ENOMEM;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cursor                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static inline uint32_t skip_last(const seg_cursor *c, uint32_t k)
+{
+    return le32_get(c->skip + (size_t)k * FMT_SKIP_ENTRY);
+}
+
+static void read_skip(const uint8_t *e, seg_bound *b)
+{
+    b->last_doc = le32_get(e);
+    b->max_tf = le32_get(e + 4);
+    b->max_ttf = le32_get(e + 8);
+    b->min_dl = le32_get(e + 12);
+    b->ratio_tf = (uint16_t)(e[16] | e[17] << 8);
+    b->ratio_ttf = (uint16_t)(e[18] | e[19] << 8);
+}
+
+static uint32_t corrupt(seg_cursor *c, const char *what)
+{
+    if (!c->err) {
+        c->err = WARTA_ECORRUPT;
+        seg_reader_set_error(c->r, "%s: postings %s", c->r->path, what);
+    }
+    c->doc = SEG_END;
+    c->n = 0;
+    c->i = 0;
+    return SEG_END;
+}
+
+/* Decodes block k into docs/tfs/ttfs. Returns false on corruption. */
+static bool decode_block(seg_cursor *c, uint32_t k)
+{
+    uint32_t base = k == 0 ? UINT32_MAX : skip_last(c, k - 1);
+    const uint8_t *p = c->blocks;
+    c->pos_blk = c->pos_base;
+    if (c->skip) {
+        const uint8_t *e = c->skip + (size_t)k * FMT_SKIP_ENTRY;
+        uint32_t off = le32_get(e + 20);
+        uint64_t poff = le64_get(e + 24);
+        if (off > (size_t)(c->end - c->blocks) || poff > (uint64_t)(c->pos_end - c->pos_base))
+            return corrupt(c, "skip entry out of range"), false;
+        p = c->blocks + off;
+        c->pos_blk = c->pos_base + poff;
+    }
+    uint32_t n = (k + 1 < c->nblocks || c->df % SEG_BLOCK == 0) ? SEG_BLOCK : c->df % SEG_BLOCK;
+    uint64_t d = (uint64_t)base + 1;
+    if (base == UINT32_MAX)
+        d = 0;
+    uint32_t ndocs = c->r->ndocs;
+    if (n == SEG_BLOCK) {
+        if (c->end - p < 3)
+            return corrupt(c, "block truncated"), false;
+        unsigned bd = p[0], bt = p[1], bq = p[2];
+        if (bd > 32 || bt > 32 || bq > 32 ||
+            (size_t)(c->end - p - 3) < (size_t)16 * (bd + bt + bq))
+            return corrupt(c, "block header invalid"), false;
+        p += 3;
+        postings_unpack(p, bd, c->docs);
+        p += 16 * bd;
+        postings_unpack(p, bt, c->tfs);
+        p += 16 * bt;
+        postings_unpack(p, bq, c->ttfs);
+        for (unsigned i = 0; i < SEG_BLOCK; i++) {
+            d += c->docs[i];
+            c->docs[i] = (uint32_t)d;
+            d++;
+            c->tfs[i] += 1;
+        }
+        if (d - 1 >= ndocs)
+            return corrupt(c, "docid out of range"), false;
+    } else {
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t gap, tfv, ttf = 0;
+            if (!varint_get(&p, c->end, &gap) || !varint_get(&p, c->end, &tfv))
+                return corrupt(c, "block truncated"), false;
+            if ((tfv & 1) && !varint_get(&p, c->end, &ttf))
+                return corrupt(c, "block truncated"), false;
+            if (tfv & 1)
+                ttf++;
+            d += gap;
+            if (d >= ndocs || (tfv >> 1) >= UINT32_MAX || ttf > UINT32_MAX)
+                return corrupt(c, "docid out of range"), false;
+            c->docs[i] = (uint32_t)d;
+            c->tfs[i] = (uint32_t)(tfv >> 1) + 1;
+            c->ttfs[i] = (uint32_t)ttf;
+            d++;
+        }
+    }
+    c->blk = k;
+    c->n = n;
+    c->i = 0;
+    c->pos_cur = c->pos_blk;
+    c->pos_i = 0;
+    return true;
+}
+
+int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t)
+{
+    c->r = r;
+    c->err = 0;
+    c->started = false;
+    c->doc = 0;
+    c->blk = UINT32_MAX;
+    c->shallow = 0;
+    c->i = c->n = 0;
+    c->df = t->df;
+    int rc = dict_verify_block(r, t->block);
+    if (rc)
+        return c->err = rc;
+    if (t->df == 0 || t->post_off > r->post_len || t->post_len > r->post_len - t->post_off ||
+        t->pos_off > r->pos_len || t->pos_len > r->pos_len - t->pos_off) {
+        corrupt(c, "term offsets out of range");
+        return c->err;
+    }
+    const uint8_t *p = r->post + t->post_off;
+    c->end = p + t->post_len;
+    c->pos_base = r->pos + t->pos_off;
+    c->pos_end = c->pos_base + t->pos_len;
+    c->nblocks = (t->df + SEG_BLOCK - 1) / SEG_BLOCK;
+    if (t->df >= SEG_BLOCK) {
+        if (t->post_len / FMT_SKIP_ENTRY < c->nblocks) {
+            corrupt(c, "skip data truncated");
+            return c->err;
+        }
+        c->skip = p;
+        c->blocks = p + (size_t)c->nblocks * FMT_SKIP_ENTRY;
+        seg_bound *b = &c->term_bound;
+        bound_init(b);
+        uint32_t prev_last = 0;
+        for (uint32_t k = 0; k < c->nblocks; k++) {
+            seg_bound e;
+            read_skip(c->skip + (size_t)k * FMT_SKIP_ENTRY, &e);
+            if ((k > 0 && e.last_doc <= prev_last) || e.last_doc >= r->ndocs) {
+                corrupt(c, "skip entries out of order");
+                return c->err;
+            }
+            prev_last = e.last_doc;
+            b->last_doc = e.last_doc;
+            if (e.max_tf > b->max_tf) b->max_tf = e.max_tf;
+            if (e.max_ttf > b->max_ttf) b->max_ttf = e.max_ttf;
+            if (e.min_dl < b->min_dl) b->min_dl = e.min_dl;
+            if (e.ratio_tf > b->ratio_tf) b->ratio_tf = e.ratio_tf;
+            if (e.ratio_ttf > b->ratio_ttf) b->ratio_ttf = e.ratio_ttf;
+        }
+    } else {
+        c->skip = NULL;
+        c->blocks = p;
+        if (!decode_block(c, 0))
+            return c->err;
+        seg_bound *b = &c->term_bound;
+        bound_init(b);
+        for (uint32_t i = 0; i < c->n; i++)
+            bound_add(b, c->docs[i], c->tfs[i], c->ttfs[i], seg_doc_len(r, c->docs[i]));
+    }
+    return 0;
+}
+
+uint32_t seg_cursor_next(seg_cursor *c)
+{
+    if (!c->started) {
+        c->started = true;
+        if (c->blk != 0 && !decode_block(c, 0))
+            return SEG_END;
+        c->i = 0;
+        return c->doc = c->docs[0];
+    }
+    if (c->doc == SEG_END)
+        return SEG_END;
+    if (++c->i >= c->n) {
+        if (c->blk + 1 >= c->nblocks) {
+            c->i = c->n ? c->n - 1 : 0;
+            return c->doc = SEG_END;
+        }
+        if (!decode_block(c, c->blk + 1))
+            return SEG_END;
+    }
+    return c->doc = c->docs[c->i];
+}
+
+uint32_t seg_cursor_seek(seg_cursor *c, uint32_t target)
+{
+    if (c->started) {
+        if (c->doc == SEG_END || c->doc >= target)
+            return c->doc;
+    } else {
+        c->started = true;
+    }
+    uint32_t k = c->blk == UINT32_MAX ? 0 : c->blk;
+    if (c->skip) {
+        while (k < c->nblocks && skip_last(c, k) < target)
+            k++;
+        if (k >= c->nblocks) {
+            if (c->blk == UINT32_MAX && !decode_block(c, 0))
+                return SEG_END;
+            c->i = c->n - 1;
+            return c->doc = SEG_END;
+        }
+    }
+    if (k != c->blk) {
+        if (!decode_block(c, k))
+            return SEG_END;
+    }
+    uint32_t i = c->i;
+    while (i < c->n && c->docs[i] < target)
+        i++;
+    if (i >= c->n) {
+        c->i = c->n - 1;
+        return c->doc = SEG_END;
+    }
+    c->i = i;
+    return c->doc = c->docs[i];
+}
+
+int postings_cursor_raw_positions(seg_cursor *c, const uint8_t **out, size_t *len)
+{
+    if (c->err)
+        return c->err;
+    if (c->doc == SEG_END || !c->started)
+        return WARTA_EINVAL;
+    uint64_t skip = 0;
+    for (uint32_t j = c->pos_i; j < c->i; j++)
+        skip += c->tfs[j];
+    if (c->pos_i > c->i) {
+        c->pos_cur = c->pos_blk;
+        skip = 0;
+        for (uint32_t j = 0; j < c->i; j++)
+            skip += c->tfs[j];
+    }
+    const uint8_t *p = postings_skip_varints(c->pos_cur, c->pos_end, skip);
+    const uint8_t *q = p ? postings_skip_varints(p, c->pos_end, c->tfs[c->i]) : NULL;
+    if (!q) {
+        corrupt(c, "positions truncated");
+        return c->err;
+    }
+    *out = p;
+    *len = (size_t)(q - p);
+    c->pos_cur = q;
+    c->pos_i = c->i + 1;
+    return 0;
+}
+
+int seg_cursor_positions(seg_cursor *c, uint32_t *out)
+{
+    const uint8_t *p;
+    size_t len;
+    int rc = postings_cursor_raw_positions(c, &p, &len);
+    if (rc)
+        return rc;
+    const uint8_t *end = p + len;
+    uint64_t acc = 0;
+    for (uint32_t j = 0; j < c->tfs[c->i]; j++) {
+        uint64_t v;
+        if (!varint_get(&p, end, &v))
+            return corrupt(c, "positions truncated"), c->err;
+        acc += v;
+        if (acc > UINT32_MAX)
+            return corrupt(c, "position out of range"), c->err;
+        out[j] = (uint32_t)acc;
+    }
+    return 0;
+}
+
+uint32_t seg_cursor_shallow_seek(seg_cursor *c, uint32_t target)
+{
+    if (!c->skip) {
+        if (c->shallow == 0 && c->term_bound.last_doc >= target)
+            return c->term_bound.last_doc;
+        c->shallow = 1;
+        return SEG_END;
+    }
+    uint32_t k = c->shallow;
+    while (k < c->nblocks && skip_last(c, k) < target)
+        k++;
+    c->shallow = k;
+    return k < c->nblocks ? skip_last(c, k) : SEG_END;
+}
+
+void seg_cursor_block_bound(const seg_cursor *c, seg_bound *out)
+{
+    if (c->shallow >= c->nblocks) {
+        memset(out, 0, sizeof *out);
+        out->last_doc = SEG_END;
+        return;
+    }
+    if (!c->skip) {
+        *out = c->term_bound;
+        return;
+    }
+    read_skip(c->skip + (size_t)c->shallow * FMT_SKIP_ENTRY, out);
+}
+
+int seg_term_live_df(seg_reader *r, const seg_term *t, uint32_t *df)
+{
+    if (!r->deleted || r->ndeleted == 0) {
+        *df = t->df;
+        return 0;
+    }
+    seg_cursor c;
+    int rc = seg_cursor_open(&c, r, t);
+    if (rc)
+        return rc;
+    uint32_t n = 0;
+    for (uint32_t d = seg_cursor_next(&c); d != SEG_END; d = seg_cursor_next(&c))
+        n += !seg_is_deleted(r, d);
+    if (c.err)
+        return c.err;
+    *df = n;
+    return 0;
+}
