@@ -1,0 +1,108 @@
+/*
+ * bm25.h: the scoring formula, shared by every scorer of query/ so that the
+ * pruned and the exhaustive top-k add the very same floating-point numbers.
+ *
+ *   score(d) = sum over terms t of idf(t) * tf'*(k1+1) / (tf' + k1*(1 - b + b*dl/avgdl))
+ *   idf(t)   = ln(1 + (N - df + 0.5) / (df + 0.5))       (N, df over live articles)
+ *   tf'      = tf_body + X * tf_title                    (BM25F, X = title boost)
+ *
+ * and the block upper bounds derived from segment.h's seg_bound.  Callers:
+ * exec.c (ranking), explain in searcher.c, test_bm25.c.
+ */
+#ifndef WARTA_QUERY_BM25_H
+#define WARTA_QUERY_BM25_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include "indexer/segment/segment.h"
+
+/* Upper bounds are multiplied by this so that rounding can never make a
+ * bound smaller than a score it bounds (scores are sums of positive terms,
+ * rounded: the relative error is far below 1e-9). */
+#define BM25_SLACK (1.0 + 1e-9)
+
+typedef struct bm25 {
+    double k1;          /* term frequency saturation */
+    double b;           /* length normalization */
+    double boost;       /* BM25F title weight X */
+    double avgdl;       /* average live document length (> 0) */
+    double k1p1;        /* k1 + 1 */
+    double c0;          /* k1 * (1 - b): norm = c0 + c1 * dl */
+    double c1;          /* k1 * b / avgdl */
+} bm25;
+
+static inline void bm25_init(bm25 *p, double k1, double b, double boost, double avgdl)
+{
+    p->k1 = k1;
+    p->b = b;
+    p->boost = boost;
+    p->avgdl = avgdl > 0 ? avgdl : 1.0;
+    p->k1p1 = k1 + 1.0;
+    p->c0 = k1 * (1.0 - b);
+    p->c1 = k1 * b / p->avgdl;
+}
+
+static inline double bm25_idf(uint64_t n, uint64_t df)
+{
+    if (df > n)
+        df = n;
+    return log(1.0 + ((double)n - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+/* The length part of the denominator for a document of dl terms. */
+static inline double bm25_norm(const bm25 *p, uint32_t dl)
+{
+    return p->c0 + p->c1 * (double)dl;
+}
+
+/* tf' of a term counted over the whole article (title occurrences weighted). */
+static inline double bm25_tf_text(const bm25 *p, uint32_t tf, uint32_t ttf)
+{
+    return (double)(tf >= ttf ? tf - ttf : 0) + p->boost * (double)ttf;
+}
+
+/* tf' of a term restricted to the title (title:word). */
+static inline double bm25_tf_title(const bm25 *p, uint32_t ttf)
+{
+    return p->boost * (double)ttf;
+}
+
+/* One term's contribution. */
+static inline double bm25_term(const bm25 *p, double idf, double tf, double norm)
+{
+    if (tf <= 0)
+        return 0.0;
+    return idf * (tf * p->k1p1) / (tf + norm);
+}
+
+/* An upper bound of bm25_term() over the documents a seg_bound describes
+ * (segment.h "Block bounds"): the weight at (max tf', min dl), or through
+ * the tf/dl ratio when that is smaller, times BM25_SLACK. */
+static inline double bm25_bound(const bm25 *p, double idf, const seg_bound *s, bool title_only)
+{
+    double mtf, rtf;
+    if (title_only) {
+        mtf = p->boost * (double)s->max_ttf;
+        rtf = p->boost * (double)s->ratio_ttf;
+    } else if (p->boost >= 1.0) {
+        mtf = (double)s->max_tf + (p->boost - 1.0) * (double)s->max_ttf;
+        rtf = (double)s->ratio_tf + (p->boost - 1.0) * (double)s->ratio_ttf;
+    } else {
+        mtf = (double)s->max_tf;
+        rtf = (double)s->ratio_tf;
+    }
+    if (mtf <= 0)
+        return 0.0;
+    double w = mtf / (mtf + bm25_norm(p, s->min_dl));
+    if (p->k1 > 0 && p->b > 0) {
+        double w2 = rtf / 65535.0 * p->avgdl / (p->k1 * p->b);
+        if (w2 < w)
+            w = w2;
+    }
+    if (w > 1.0)
+        w = 1.0;
+    return idf * p->k1p1 * w * BM25_SLACK;
+}
+
+#endif

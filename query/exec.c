@@ -1,0 +1,859 @@
+/*
+ * exec.c: ranking (exec.h).  Two scorers share one heap and one scoring
+ * function: block-max MaxScore for flat ranked queries of terms (the common
+ * case: plain words, -excluded words), and an exhaustive document-at-a-time
+ * evaluator of the whole tree for the rest.  A document's score is always the
+ * sum of its leaves' contributions in query order, so both give the same bits.
+ * Matches are counted exactly; for MaxScore, which skips documents, by a
+ * separate pass over the docids into a bitmap.
+ */
+#include "query/exec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- cursors ----------------------------------------------------------- */
+
+void qcur_empty(qcur *c)
+{
+    memset(c, 0, sizeof *c);
+    c->mi = UINT32_MAX;
+    c->doc = SEG_END;
+}
+
+void qcur_mem(qcur *c, const qmem_list *l)
+{
+    qcur_empty(c);
+    c->ml = l;
+    c->doc = l && l->n ? 0 : SEG_END;
+}
+
+void qcur_seg(qcur *c, seg_cursor *sc, seg_reader *r, const seg_term *t)
+{
+    qcur_empty(c);
+    c->sc = sc;
+    c->sr = r;
+    c->st = *t;
+    c->doc = 0;
+}
+
+static inline uint32_t cur_next(qcur *c)
+{
+    if (c->sc)
+        return c->doc = seg_cursor_next(c->sc);
+    if (!c->ml)
+        return c->doc = SEG_END;
+    uint32_t i = c->mi == UINT32_MAX ? 0 : c->mi + 1;
+    if (i >= c->ml->n) {
+        c->mi = c->ml->n;
+        return c->doc = SEG_END;
+    }
+    c->mi = i;
+    return c->doc = c->ml->p[i].doc;
+}
+
+static inline uint32_t cur_seek(qcur *c, uint32_t target)
+{
+    if (c->sc)
+        return c->doc = seg_cursor_seek(c->sc, target);
+    if (!c->ml)
+        return c->doc = SEG_END;
+    uint32_t i = c->mi == UINT32_MAX ? 0 : c->mi;
+    if (c->mi != UINT32_MAX && c->doc >= target)
+        return c->doc;
+    const qmem_posting *p = c->ml->p;
+    uint32_t n = c->ml->n;
+    while (i < n && p[i].doc < target)
+        i++;
+    c->mi = i;
+    return c->doc = i < n ? p[i].doc : SEG_END;
+}
+
+static inline uint32_t cur_tf(const qcur *c)
+{
+    return c->sc ? seg_cursor_tf(c->sc) : c->ml->p[c->mi].tf;
+}
+
+static inline uint32_t cur_ttf(const qcur *c)
+{
+    return c->sc ? seg_cursor_title_tf(c->sc) : c->ml->p[c->mi].ttf;
+}
+
+static inline int cur_positions(qcur *c, uint32_t *out)
+{
+    if (c->sc)
+        return seg_cursor_positions(c->sc, out);
+    const qmem_posting *p = &c->ml->p[c->mi];
+    memcpy(out, p->pos, p->tf * sizeof *out);
+    return 0;
+}
+
+static inline uint32_t cur_shallow(qcur *c, uint32_t target)
+{
+    if (c->sc)
+        return seg_cursor_shallow_seek(c->sc, target);
+    if (!c->ml)
+        return SEG_END;
+    while (c->mblk < c->ml->nblocks && c->ml->blocks[c->mblk].last_doc < target)
+        c->mblk++;
+    return c->mblk < c->ml->nblocks ? c->ml->blocks[c->mblk].last_doc : SEG_END;
+}
+
+static inline void cur_block_bound(const qcur *c, seg_bound *out)
+{
+    if (c->sc) {
+        seg_cursor_block_bound(c->sc, out);
+    } else if (c->ml && c->ml->nblocks) {
+        uint32_t b = c->mblk < c->ml->nblocks ? c->mblk : c->ml->nblocks - 1;
+        *out = c->ml->blocks[b];
+    } else {
+        memset(out, 0, sizeof *out);
+    }
+}
+
+static inline void cur_term_bound(const qcur *c, seg_bound *out)
+{
+    if (c->sc)
+        *out = *seg_cursor_term_bound(c->sc);
+    else if (c->ml)
+        *out = c->ml->term_bound;
+    else
+        memset(out, 0, sizeof *out);
+}
+
+static inline int cur_error(const qcur *c)
+{
+    return c->sc ? seg_cursor_error(c->sc) : 0;
+}
+
+static void cur_rewind(qcur *c)
+{
+    if (c->sc) {
+        /* A cursor holds no heap memory: reopening it is the rewind. */
+        if (seg_cursor_open(c->sc, c->sr, &c->st) != 0) {
+            c->doc = SEG_END;
+            return;
+        }
+        c->doc = 0;
+        return;
+    }
+    c->mi = UINT32_MAX;
+    c->mblk = 0;
+    c->doc = c->ml && c->ml->n ? 0 : SEG_END;
+}
+
+void qmem_list_bounds(qmem_list *l, const seg_reader *r)
+{
+    memset(&l->term_bound, 0, sizeof l->term_bound);
+    l->term_bound.min_dl = UINT32_MAX;
+    l->nblocks = (l->n + SEG_BLOCK - 1) / SEG_BLOCK;
+    for (uint32_t b = 0; b < l->nblocks; b++) {
+        seg_bound s = {0, 0, 0, UINT32_MAX, 0, 0};
+        uint32_t end = (b + 1) * SEG_BLOCK < l->n ? (b + 1) * SEG_BLOCK : l->n;
+        for (uint32_t i = b * SEG_BLOCK; i < end; i++) {
+            const qmem_posting *p = &l->p[i];
+            uint32_t dl = seg_doc_len(r, p->doc);
+            s.last_doc = p->doc;
+            if (p->tf > s.max_tf)
+                s.max_tf = p->tf;
+            if (p->ttf > s.max_ttf)
+                s.max_ttf = p->ttf;
+            if (dl < s.min_dl)
+                s.min_dl = dl;
+            uint64_t rt = dl ? ((uint64_t)p->tf * 65535 + dl - 1) / dl : 65535;
+            uint64_t rtt = dl ? ((uint64_t)p->ttf * 65535 + dl - 1) / dl : 65535;
+            if (rt > 65535)
+                rt = 65535;
+            if (rtt > 65535)
+                rtt = 65535;
+            if (rt > s.ratio_tf)
+                s.ratio_tf = (uint16_t)rt;
+            if (rtt > s.ratio_ttf)
+                s.ratio_ttf = (uint16_t)rtt;
+        }
+        l->blocks[b] = s;
+        seg_bound *t = &l->term_bound;
+        t->last_doc = s.last_doc;
+        if (s.max_tf > t->max_tf)
+            t->max_tf = s.max_tf;
+        if (s.max_ttf > t->max_ttf)
+            t->max_ttf = s.max_ttf;
+        if (s.min_dl < t->min_dl)
+            t->min_dl = s.min_dl;
+        if (s.ratio_tf > t->ratio_tf)
+            t->ratio_tf = s.ratio_tf;
+        if (s.ratio_ttf > t->ratio_ttf)
+            t->ratio_ttf = s.ratio_ttf;
+    }
+}
+
+/* ---- phrases ----------------------------------------------------------- */
+
+uint32_t phrase_count(const uint32_t *const *pos, const uint32_t *npos, const uint32_t *rel,
+                      uint32_t n, uint32_t limit)
+{
+    uint32_t idx[64];
+    uint32_t count = 0;
+    if (n == 0 || n > 64)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        idx[i] = 0;
+    for (uint32_t a = 0; a < npos[0]; a++) {
+        uint64_t start = pos[0][a];
+        bool all = true;
+        for (uint32_t i = 1; i < n; i++) {
+            uint64_t want = start + rel[i];
+            while (idx[i] < npos[i] && pos[i][idx[i]] < want)
+                idx[i]++;
+            if (idx[i] >= npos[i])
+                return count;
+            if (pos[i][idx[i]] != want)
+                all = false;
+        }
+        if (all && start + rel[n - 1] < limit)
+            count++;
+    }
+    return count;
+}
+
+/* ---- scoring ----------------------------------------------------------- */
+
+static void set_err(qexec *x, int rc)
+{
+    if (!x->err)
+        x->err = rc;
+}
+
+static inline bool doc_ok(const qexec *x, uint32_t d)
+{
+    const seg_reader *r = x->r;
+    if (seg_is_deleted(r, d))
+        return false;
+    if (x->has_since || x->has_until) {
+        int64_t dt = seg_doc_date(r, d);
+        if (dt == SEG_DATE_NONE || (x->has_since && dt < x->since) ||
+            (x->has_until && dt > x->until))
+            return false;
+    }
+    if (x->src_ok) {
+        uint32_t s = seg_doc_source(r, d);
+        if (s == SEG_SOURCE_NONE || s >= seg_source_count(r) || !x->src_ok[s])
+            return false;
+    }
+    return true;
+}
+
+/* Whether leaf l matches doc d (its cursors are moved there), and its
+ * contribution in *score. */
+static bool leaf_match(qexec *x, qleaf *l, uint32_t d, double *score, double *tf_out)
+{
+    *score = 0.0;
+    if (tf_out)
+        *tf_out = 0;
+    if (l->kind == QL_TERM) {
+        qcur *c = &l->cur[0];
+        if (cur_seek(c, d) != d)
+            return false;
+        uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+        double tfw;
+        if (l->title) {
+            if (ttf == 0)
+                return false;
+            tfw = bm25_tf_title(&x->p, ttf);
+        } else {
+            tfw = bm25_tf_text(&x->p, tf, ttf);
+        }
+        *score = bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+        if (tf_out)
+            *tf_out = tfw;
+        return true;
+    }
+    for (uint32_t i = 0; i < l->nterms; i++)
+        if (cur_seek(&l->cur[i], d) != d)
+            return false;
+    const uint32_t *pv[64];
+    uint32_t nv[64];
+    uint32_t n = l->nterms < 64 ? l->nterms : 64;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t tf = cur_tf(&l->cur[i]);
+        if (tf > l->pcap[i]) {
+            uint32_t cap = tf < 64 ? 64 : tf * 2;
+            uint32_t *b = arena_alloc(x->arena, (size_t)cap * sizeof *b);
+            if (!b) {
+                set_err(x, WARTA_ENOMEM);
+                return false;
+            }
+            l->pbuf[i] = b;
+            l->pcap[i] = cap;
+        }
+        int rc = cur_positions(&l->cur[i], l->pbuf[i]);
+        if (rc) {
+            set_err(x, rc);
+            return false;
+        }
+        pv[i] = l->pbuf[i];
+        nv[i] = tf;
+    }
+    uint32_t limit = l->title ? seg_title_len(x->r, d) : UINT32_MAX;
+    uint32_t count = phrase_count(pv, nv, l->relpos, n, limit);
+    if (count == 0)
+        return false;
+    double tfw = l->title ? bm25_tf_title(&x->p, count) : (double)count;
+    *score = bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+    if (tf_out)
+        *tf_out = tfw;
+    return true;
+}
+
+double qexec_leaf_score(qexec *x, qleaf *l, uint32_t doc, double *tf_out)
+{
+    double s;
+    return leaf_match(x, l, doc, &s, tf_out) ? s : 0.0;
+}
+
+/* Whether the tree matches d, with its score: the sum of its matching
+ * positive clauses' scores in query order. */
+static bool tree_match(qexec *x, const qtree *t, uint32_t d, double *score)
+{
+    if (t->is_leaf)
+        return leaf_match(x, &x->plan->leaves[t->leaf], d, score, NULL);
+    double sum = 0.0;
+    bool has_must = false, any = false;
+    for (size_t i = 0; i < t->nkids; i++) {
+        const qtree *k = t->kids[i];
+        double s;
+        bool m = tree_match(x, k, d, &s);
+        switch (k->occur) {
+        case QO_MUST:
+            has_must = true;
+            if (!m) {
+                *score = 0;
+                return false;
+            }
+            sum += s;
+            break;
+        case QO_NOT:
+            if (m) {
+                *score = 0;
+                return false;
+            }
+            break;
+        case QO_SHOULD:
+            if (m) {
+                any = true;
+                sum += s;
+            }
+            break;
+        }
+    }
+    *score = sum;
+    return has_must || any;
+}
+
+/* ---- the heap ---------------------------------------------------------- */
+
+static inline bool better(const qexec *x, const qhit *a, const qhit *b)
+{
+    if (x->sort == WARTA_SORT_DATE) {
+        if (a->date != b->date)
+            return a->date > b->date;
+        return a->gdoc < b->gdoc;
+    }
+    if (a->score != b->score)
+        return a->score > b->score;
+    return a->gdoc < b->gdoc;
+}
+
+static void sift_down(const qexec *x, qhit *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        if (l < n && better(x, &h[w], &h[l]))
+            w = l;
+        if (r < n && better(x, &h[w], &h[r]))
+            w = r;
+        if (w == i)
+            return;
+        qhit t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+/* Offers a hit; returns true when the heap's worst entry changed. */
+static bool heap_push(qexec *x, double score, uint32_t d)
+{
+    if (x->cap == 0)
+        return false;
+    qhit h = {score, x->sort == WARTA_SORT_DATE ? seg_doc_date(x->r, d) : 0,
+              x->base + d, x->segi, d};
+    if (x->nheap < x->cap) {
+        size_t i = x->nheap++;
+        x->heap[i] = h;
+        while (i > 0) {
+            size_t p = (i - 1) / 2;
+            if (!better(x, &x->heap[p], &x->heap[i]))
+                break;
+            qhit t = x->heap[p];
+            x->heap[p] = x->heap[i];
+            x->heap[i] = t;
+            i = p;
+        }
+        return x->nheap == x->cap;
+    }
+    if (!better(x, &h, &x->heap[0]))
+        return false;
+    x->heap[0] = h;
+    sift_down(x, x->heap, x->nheap, 0);
+    return true;
+}
+
+static int cmp_hits_x(const qexec *x, const qhit *a, const qhit *b)
+{
+    return better(x, a, b) ? -1 : better(x, b, a) ? 1 : 0;
+}
+
+void qexec_finish(qexec *x)
+{
+    /* Heap sort: repeatedly move the worst to the end. */
+    size_t n = x->nheap;
+    while (n > 1) {
+        qhit t = x->heap[0];
+        x->heap[0] = x->heap[n - 1];
+        x->heap[n - 1] = t;
+        n--;
+        sift_down(x, x->heap, n, 0);
+    }
+    (void)cmp_hits_x;
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+int qexec_init(qexec *x, const qplan *plan, const bm25 *p, size_t cap, qarena *a)
+{
+    memset(x, 0, sizeof *x);
+    x->p = *p;
+    x->plan = plan;
+    x->cap = cap;
+    x->arena = a;
+    x->heap = arena_alloc(a, (cap ? cap : 1) * sizeof *x->heap);
+    size_t nl = plan->nleaves ? plan->nleaves : 1;
+    x->contrib = arena_calloc(a, nl, sizeof *x->contrib);
+    x->order = arena_calloc(a, nl, sizeof *x->order);
+    x->ub = arena_calloc(a, nl, sizeof *x->ub);
+    if (!x->heap || !x->contrib || !x->order || !x->ub)
+        return WARTA_ENOMEM;
+    for (size_t i = 0; i < plan->nleaves; i++) {
+        qleaf *l = &plan->leaves[i];
+        if (l->kind == QL_PHRASE && !l->pbuf) {
+            l->pbuf = arena_calloc(a, l->nterms, sizeof *l->pbuf);
+            l->pcap = arena_calloc(a, l->nterms, sizeof *l->pcap);
+            if (!l->pbuf || !l->pcap)
+                return WARTA_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+/* The root as a list of clauses (a lone leaf is a group of one). */
+static void root_clauses(const qplan *plan, const qtree *const **kids, size_t *n,
+                         const qtree **one)
+{
+    if (plan->root->is_leaf) {
+        *one = plan->root;
+        *kids = one;
+        *n = 1;
+    } else {
+        *kids = (const qtree *const *)plan->root->kids;
+        *n = plan->root->nkids;
+    }
+}
+
+bool qexec_prunes(const qexec *x)
+{
+    if (x->exhaustive || x->sort != WARTA_SORT_SCORE)
+        return false;
+    const qtree *const *kids;
+    const qtree *one;
+    size_t n;
+    root_clauses(x->plan, &kids, &n, &one);
+    for (size_t i = 0; i < n; i++) {
+        const qtree *k = kids[i];
+        if (!k->is_leaf)
+            return false;
+        if (k->occur == QO_MUST)
+            return false;
+        if (k->occur == QO_SHOULD && x->plan->leaves[k->leaf].kind != QL_TERM)
+            return false;
+    }
+    return true;
+}
+
+/* ---- exhaustive evaluation ---------------------------------------------- */
+
+/* Adds the cursors of the positive leaves under t to the driving set. */
+static void collect_drivers(const qexec *x, const qtree *t, qcur **drv, size_t *n, size_t cap)
+{
+    if (t->occur == QO_NOT)
+        return;
+    if (t->is_leaf) {
+        qleaf *l = &x->plan->leaves[t->leaf];
+        for (uint32_t i = 0; i < l->nterms && *n < cap; i++)
+            drv[(*n)++] = &l->cur[i];
+        return;
+    }
+    /* A group with required clauses: its matches are among the required
+     * clause with the fewest postings. */
+    const qtree *best = NULL;
+    uint64_t best_df = UINT64_MAX;
+    for (size_t i = 0; i < t->nkids; i++) {
+        const qtree *k = t->kids[i];
+        if (k->occur != QO_MUST || !k->is_leaf)
+            continue;
+        const qleaf *l = &x->plan->leaves[k->leaf];
+        uint64_t df = 0;
+        for (uint32_t j = 0; j < l->nterms; j++) {
+            const qcur *c = &l->cur[j];
+            uint64_t cdf = c->sc ? c->sc->df : c->ml ? c->ml->n : 0;
+            if (j == 0 || cdf < df)
+                df = cdf;
+        }
+        if (df < best_df) {
+            best_df = df;
+            best = k;
+        }
+    }
+    if (best) {
+        qleaf *l = &x->plan->leaves[best->leaf];
+        /* One cursor of the leaf is enough: every match has all its terms. */
+        drv[(*n)++] = &l->cur[0];
+        return;
+    }
+    for (size_t i = 0; i < t->nkids; i++) {
+        if (t->kids[i]->occur == QO_MUST) {
+            collect_drivers(x, t->kids[i], drv, n, cap);
+            return;
+        }
+    }
+    for (size_t i = 0; i < t->nkids; i++)
+        collect_drivers(x, t->kids[i], drv, n, cap);
+}
+
+static size_t count_cursors(const qplan *plan)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < plan->nleaves; i++)
+        n += plan->leaves[i].nterms;
+    return n;
+}
+
+static int run_exhaustive(qexec *x)
+{
+    size_t cap = count_cursors(x->plan);
+    qcur **drv = arena_alloc(x->arena, (cap ? cap : 1) * sizeof *drv);
+    if (!drv)
+        return WARTA_ENOMEM;
+    size_t n = 0;
+    collect_drivers(x, x->plan->root, drv, &n, cap);
+    /* Driving cursors may be shared by several places only once each. */
+    for (size_t i = 0; i < n; i++)
+        cur_next(drv[i]);
+    for (;;) {
+        uint32_t d = SEG_END;
+        for (size_t i = 0; i < n; i++)
+            if (drv[i]->doc < d)
+                d = drv[i]->doc;
+        if (d == SEG_END)
+            break;
+        if (doc_ok(x, d)) {
+            double s;
+            if (tree_match(x, x->plan->root, d, &s)) {
+                x->total++;
+                heap_push(x, s, d);
+            }
+            if (x->err)
+                return x->err;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (drv[i]->doc == d)
+                cur_next(drv[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (cur_error(drv[i]))
+            return cur_error(drv[i]);
+    return x->err;
+}
+
+/* ---- MaxScore ----------------------------------------------------------- */
+
+static int count_flat(qexec *x, const qtree *const *kids, size_t nk)
+{
+    const seg_reader *r = x->r;
+    uint32_t ndocs = seg_ndocs(r);
+    bool filters = x->has_since || x->has_until || x->src_ok;
+    size_t nshould = 0, nnot = 0;
+    const qleaf *only = NULL;
+    for (size_t i = 0; i < nk; i++) {
+        if (kids[i]->occur == QO_SHOULD) {
+            nshould++;
+            only = &x->plan->leaves[kids[i]->leaf];
+        } else {
+            nnot++;
+        }
+    }
+    if (nshould == 1 && nnot == 0 && !filters && seg_ndeleted(r) == 0) {
+        const qcur *c = &only->cur[0];
+        x->total += c->sc ? c->sc->df : c->ml ? c->ml->n : 0;
+        return 0;
+    }
+    size_t words = ((size_t)ndocs + 63) / 64;
+    if (words > x->bits_words) {
+        x->bits = arena_alloc(x->arena, (words ? words : 1) * sizeof *x->bits);
+        if (!x->bits)
+            return WARTA_ENOMEM;
+        x->bits_words = words;
+    }
+    memset(x->bits, 0, words * sizeof *x->bits);
+    uint64_t *bits = x->bits;
+    for (size_t i = 0; i < nk; i++) {
+        if (kids[i]->occur != QO_SHOULD)
+            continue;
+        qcur *c = &x->plan->leaves[kids[i]->leaf].cur[0];
+        cur_rewind(c);
+        for (uint32_t d = cur_next(c); d != SEG_END; d = cur_next(c))
+            if (d < ndocs)
+                bits[d >> 6] |= (uint64_t)1 << (d & 63);
+        if (cur_error(c))
+            return cur_error(c);
+    }
+    if (seg_ndeleted(r) && r->deleted) {
+        for (size_t w = 0; w < words; w++) {
+            uint64_t del = 0;
+            size_t nbytes = ((size_t)ndocs + 7) / 8;
+            for (size_t b = 0; b < 8 && w * 8 + b < nbytes; b++)
+                del |= (uint64_t)r->deleted[w * 8 + b] << (8 * b);
+            bits[w] &= ~del;
+        }
+    }
+    if (!filters && nnot == 0) {
+        for (size_t w = 0; w < words; w++)
+            x->total += (uint64_t)__builtin_popcountll(bits[w]);
+        return 0;
+    }
+    for (size_t i = 0; i < nk; i++)
+        if (kids[i]->occur == QO_NOT) {
+            qleaf *l = &x->plan->leaves[kids[i]->leaf];
+            for (uint32_t j = 0; j < l->nterms; j++)
+                cur_rewind(&l->cur[j]);
+        }
+    for (size_t w = 0; w < words; w++) {
+        uint64_t v = bits[w];
+        while (v) {
+            uint32_t d = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(v));
+            v &= v - 1;
+            if (filters && !doc_ok(x, d))
+                continue;
+            bool excluded = false;
+            for (size_t i = 0; i < nk && !excluded; i++) {
+                if (kids[i]->occur != QO_NOT)
+                    continue;
+                double s;
+                excluded = leaf_match(x, &x->plan->leaves[kids[i]->leaf], d, &s, NULL);
+            }
+            if (!excluded)
+                x->total++;
+        }
+    }
+    return x->err;
+}
+
+static int run_maxscore(qexec *x)
+{
+    const qtree *const *kids;
+    const qtree *one;
+    size_t nk;
+    root_clauses(x->plan, &kids, &nk, &one);
+    qleaf *leaves = x->plan->leaves;
+    uint32_t *ord = x->order;
+    double *ub = x->ub;
+    double *contrib = x->contrib;
+    size_t ns = 0;
+    for (size_t i = 0; i < nk; i++) {
+        if (kids[i]->occur != QO_SHOULD)
+            continue;
+        uint32_t li = kids[i]->leaf;
+        qleaf *l = &leaves[li];
+        seg_bound tb;
+        cur_term_bound(&l->cur[0], &tb);
+        ub[li] = bm25_bound(&x->p, l->idf, &tb, l->title);
+        contrib[li] = 0.0;
+        /* insertion by ascending bound */
+        size_t j = ns++;
+        while (j > 0 && ub[ord[j - 1]] > ub[li]) {
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = li;
+    }
+    double prefix[QPARSE_MAX_WORDS + 1];
+    double *pre = prefix;
+    if (ns > QPARSE_MAX_WORDS) {
+        pre = arena_alloc(x->arena, ns * sizeof *pre);
+        if (!pre)
+            return WARTA_ENOMEM;
+    }
+    double acc = 0.0;
+    for (size_t i = 0; i < ns; i++) {
+        acc += ub[ord[i]];
+        pre[i] = acc * BM25_SLACK;
+    }
+    bool full = x->nheap == x->cap;
+    double theta = full ? x->heap[0].score : 0.0;
+    size_t ess = 0;
+    if (full)
+        while (ess < ns && pre[ess] <= theta)
+            ess++;
+    for (size_t i = 0; i < ns; i++)
+        cur_next(&leaves[ord[i]].cur[0]);
+    bool has_not = ns < nk;
+
+    while (ess < ns) {
+        uint32_t d = SEG_END;
+        for (size_t i = ess; i < ns; i++) {
+            uint32_t cd = leaves[ord[i]].cur[0].doc;
+            if (cd < d)
+                d = cd;
+        }
+        if (d == SEG_END)
+            break;
+        if (doc_ok(x, d)) {
+            uint32_t dl = seg_doc_len(x->r, d);
+            double norm = bm25_norm(&x->p, dl);
+            double sum = 0.0;
+            for (size_t i = ess; i < ns; i++) {
+                qleaf *l = &leaves[ord[i]];
+                qcur *c = &l->cur[0];
+                double s = 0.0;
+                if (c->doc == d) {
+                    uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+                    double tfw = l->title ? bm25_tf_title(&x->p, ttf)
+                                          : bm25_tf_text(&x->p, tf, ttf);
+                    s = bm25_term(&x->p, l->idf, tfw, norm);
+                }
+                contrib[ord[i]] = s;
+                sum += s;
+            }
+            bool pruned = false;
+            if (full && ess > 0) {
+                if (sum * BM25_SLACK + pre[ess - 1] <= theta) {
+                    pruned = true;
+                } else {
+                    /* Block-max: the bounds of the blocks that could hold d. */
+                    double bsum = 0.0;
+                    for (size_t i = 0; i < ess; i++) {
+                        qleaf *l = &leaves[ord[i]];
+                        qcur *c = &l->cur[0];
+                        if (cur_shallow(c, d) == SEG_END)
+                            continue;
+                        seg_bound bb;
+                        cur_block_bound(c, &bb);
+                        bsum += bm25_bound(&x->p, l->idf, &bb, l->title);
+                    }
+                    if (sum * BM25_SLACK + bsum * BM25_SLACK <= theta)
+                        pruned = true;
+                }
+            }
+            if (!pruned) {
+                for (size_t i = ess; i-- > 0;) {
+                    if (full && sum * BM25_SLACK + pre[i] <= theta) {
+                        pruned = true;
+                        break;
+                    }
+                    qleaf *l = &leaves[ord[i]];
+                    qcur *c = &l->cur[0];
+                    double s = 0.0;
+                    if (cur_seek(c, d) == d) {
+                        uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+                        double tfw = l->title ? bm25_tf_title(&x->p, ttf)
+                                              : bm25_tf_text(&x->p, tf, ttf);
+                        s = bm25_term(&x->p, l->idf, tfw, norm);
+                    }
+                    contrib[ord[i]] = s;
+                    sum += s;
+                }
+            }
+            if (!pruned && has_not) {
+                for (size_t i = 0; i < nk && !pruned; i++) {
+                    if (kids[i]->occur != QO_NOT)
+                        continue;
+                    double s;
+                    pruned = leaf_match(x, &leaves[kids[i]->leaf], d, &s, NULL);
+                }
+            }
+            if (!pruned) {
+                double score = 0.0;
+                for (size_t i = 0; i < nk; i++)
+                    if (kids[i]->occur == QO_SHOULD)
+                        score += contrib[kids[i]->leaf];
+                if (heap_push(x, score, d)) {
+                    full = x->nheap == x->cap;
+                    if (full) {
+                        theta = x->heap[0].score;
+                        while (ess < ns && pre[ess] <= theta)
+                            ess++;
+                    }
+                }
+            }
+            if (x->err)
+                return x->err;
+        }
+        for (size_t i = ess; i < ns; i++) {
+            qcur *c = &leaves[ord[i]].cur[0];
+            if (c->doc == d)
+                cur_next(c);
+        }
+    }
+    for (size_t i = 0; i < ns; i++)
+        if (cur_error(&leaves[ord[i]].cur[0]))
+            return cur_error(&leaves[ord[i]].cur[0]);
+    if (x->err)
+        return x->err;
+    return count_flat(x, kids, nk);
+}
+
+/* ---- a segment ----------------------------------------------------------- */
+
+int qexec_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base)
+{
+    x->r = r;
+    x->segi = segi;
+    x->base = base;
+    x->src_ok = NULL;
+    if (x->nsources) {
+        uint32_t ns = seg_source_count(r);
+        x->src_ok = arena_calloc(x->arena, ns ? ns : 1, 1);
+        if (!x->src_ok)
+            return WARTA_ENOMEM;
+        bool any = false;
+        for (size_t i = 0; i < x->nsources; i++) {
+            uint32_t id = seg_source_find(r, x->sources[i], strlen(x->sources[i]));
+            if (id != SEG_SOURCE_NONE && id < ns) {
+                x->src_ok[id] = 1;
+                any = true;
+            }
+        }
+        if (!any)
+            return 0;   /* no article of this segment can pass */
+    }
+    if (seg_ndocs(r) == 0)
+        return 0;
+    int rc;
+    if (qexec_prunes(x) && x->cap > 0)
+        rc = run_maxscore(x);
+    else
+        rc = run_exhaustive(x);
+    if (!rc && x->err)
+        rc = x->err;
+    return rc;
+}
