@@ -1,0 +1,574 @@
+/*
+ * analyzer.c: the analysis pipeline and the analyzer handle (warta.h's
+ * "Text analysis" and analyzer.h).  Text is segmented into words
+ * (tokenize.c); words joined by one hyphen, slash or colon are read
+ * together (reduplication, compounds, dates, times); each word is
+ * normalized (normalize.c), checked against the stopwords and stemmed
+ * (stem.c).  The result for a word's exact bytes is cached per analyzer, so
+ * a repeated word costs one hash lookup.  The lexicon and stopwords are
+ * immutable and shared by clones.  Called by the indexer (analysis_run),
+ * query/, the CLI and the benchmarks.
+ */
+#include "analyzer.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lexicon.h"
+#include "normalize.h"
+#include "stem.h"
+#include "stopwords.h"
+#include "tokenize.h"
+#include "warta_config.h"
+#include "wordset.h"
+
+/* What an analyzer and its clones share, immutable once built. */
+typedef struct analysis_shared {
+    atomic_int refs;             /* analyzers using it */
+    wordset roots;               /* root lexicon (empty with no_lexicon) */
+    wordset stops;               /* stopwords */
+    bool no_stem;                /* options, as opened */
+    bool keep_stopwords;
+    bool no_lexicon;
+    char *lexicon_path;          /* as given (NULL: default or serialized) */
+    char *stopword_path;         /* as given (NULL: built-in or serialized) */
+} analysis_shared;
+
+/* Cached analysis of one word's exact bytes. */
+typedef struct centry {
+    uint64_t hash;               /* whash of the key; 0 = empty slot */
+    uint32_t off;                /* arena offset of key bytes, then term bytes */
+    uint8_t klen;                /* key length */
+    uint8_t tlen;                /* term length */
+    uint8_t stop;                /* the word is a stopword */
+    uint8_t used;                /* slot holds an entry */
+} centry;
+
+/* Words longer than this are analyzed every time (rare, and it keeps
+ * cache entries small). */
+#define CACHE_MAX_KEY 64
+/* The cache is emptied when its arena passes this many bytes. */
+#define CACHE_MAX_ARENA (64u << 20)
+
+struct warta_analyzer {
+    analysis_shared *sh;         /* lexicon, stopwords, options */
+    tokenizer tz;                /* word segmentation state */
+    normalizer nz;               /* ICU scratch */
+    centry *cache;               /* open-addressing table of cached words */
+    size_t cache_mask;           /* slots - 1 */
+    size_t cache_count;          /* entries used */
+    char *arena;                 /* cached keys and terms */
+    size_t arena_len;            /* bytes used */
+    size_t arena_cap;            /* bytes allocated */
+};
+
+/* The analysis of one word. */
+typedef struct wres {
+    char term[NORM_MAX + 1];     /* index term (stem), NUL-terminated */
+    size_t len;                  /* its length; 0: the word vanished */
+    bool stop;                   /* a stopword */
+} wres;
+
+static void shared_release(analysis_shared *sh)
+{
+    if (!sh || atomic_fetch_sub(&sh->refs, 1) != 1)
+        return;
+    wordset_free(&sh->roots);
+    wordset_free(&sh->stops);
+    wfree(sh->lexicon_path);
+    wfree(sh->stopword_path);
+    wfree(sh);
+}
+
+static int cache_init(warta_analyzer *a)
+{
+    a->cache_mask = 4095;
+    a->cache = wcalloc(a->cache_mask + 1, sizeof *a->cache);
+    a->arena_cap = 1 << 16;
+    a->arena = wmalloc(a->arena_cap);
+    if (!a->cache || !a->arena)
+        return WARTA_ENOMEM;
+    return 0;
+}
+
+static int analyzer_new(warta_analyzer **out, analysis_shared *sh)
+{
+    *out = NULL;
+    warta_analyzer *a = wcalloc(1, sizeof *a);
+    if (!a)
+        return WARTA_ENOMEM;
+    a->sh = sh;
+    if (normalize_init() != 0 || cache_init(a) != 0) {
+        wfree(a->cache);
+        wfree(a->arena);
+        wfree(a);
+        return WARTA_ENOMEM;
+    }
+    atomic_fetch_add(&sh->refs, 1);
+    *out = a;
+    return 0;
+}
+
+static analysis_shared *shared_new(void)
+{
+    analysis_shared *sh = wcalloc(1, sizeof *sh);
+    if (!sh)
+        return NULL;
+    atomic_init(&sh->refs, 0);
+    if (wordset_init(&sh->stops, 256) != 0) {
+        wfree(sh);
+        return NULL;
+    }
+    if (wordset_init(&sh->roots, 40000) != 0) {
+        wordset_free(&sh->stops);
+        wfree(sh);
+        return NULL;
+    }
+    return sh;
+}
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+}
+
+WARTA_API int warta_analyzer_open(warta_analyzer **out, const warta_analyzer_options *opts,
+                                  char *errmsg, size_t errlen)
+{
+    *out = NULL;
+    warta_analyzer_options o = {0};
+    if (opts)
+        o = *opts;
+    if (normalize_init() != 0)
+        return WARTA_ENOMEM;
+    analysis_shared *sh = shared_new();
+    if (!sh) {
+        set_err(errmsg, errlen, "out of memory");
+        return WARTA_ENOMEM;
+    }
+    atomic_fetch_add(&sh->refs, 1);
+    sh->no_stem = o.no_stem;
+    sh->keep_stopwords = o.keep_stopwords;
+    sh->no_lexicon = o.no_lexicon;
+    int rc = 0;
+    if ((o.lexicon_path && !(sh->lexicon_path = wstrndup(o.lexicon_path, strlen(o.lexicon_path)))) ||
+        (o.stopword_path &&
+         !(sh->stopword_path = wstrndup(o.stopword_path, strlen(o.stopword_path))))) {
+        rc = WARTA_ENOMEM;
+        goto out_release;
+    }
+    if (!o.no_lexicon) {
+        const char *path = o.lexicon_path ? o.lexicon_path : WARTA_DEFAULT_LEXICON;
+        rc = lexicon_load(&sh->roots, path, errmsg, errlen);
+        if (rc != 0)
+            goto out_release;
+    }
+    if (o.stopword_path) {
+        normalizer nz = {0};
+        rc = stopwords_load(&sh->stops, &nz, o.stopword_path, errmsg, errlen);
+        normalizer_free(&nz);
+    } else {
+        rc = stopwords_builtin(&sh->stops);
+    }
+    if (rc != 0)
+        goto out_release;
+    warta_analyzer *a;
+    rc = analyzer_new(&a, sh);
+    if (rc != 0)
+        goto out_release;
+    shared_release(sh);
+    *out = a;
+    return 0;
+
+out_release:
+    if (rc == WARTA_ENOMEM)
+        set_err(errmsg, errlen, "out of memory");
+    shared_release(sh);
+    return rc;
+}
+
+WARTA_API int warta_analyzer_clone(warta_analyzer **out, const warta_analyzer *a)
+{
+    *out = NULL;
+    if (!a)
+        return WARTA_EINVAL;
+    return analyzer_new(out, a->sh);
+}
+
+WARTA_API void warta_analyzer_close(warta_analyzer *a)
+{
+    if (!a)
+        return;
+    tokenizer_free(&a->tz);
+    normalizer_free(&a->nz);
+    wfree(a->cache);
+    wfree(a->arena);
+    shared_release(a->sh);
+    wfree(a);
+}
+
+/* Analyzes one word without the cache. */
+static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
+{
+    char norm[NORM_MAX + 1];
+    size_t nn;
+    int rc = normalize_word(&a->nz, s, n, norm, &nn);
+    if (rc != 0)
+        return rc;
+    r->stop = nn > 0 && wordset_has(&a->sh->stops, norm, nn);
+    if (r->stop || a->sh->no_stem) {
+        memcpy(r->term, norm, nn + 1);
+        r->len = nn;
+        return 0;
+    }
+    r->len = stem_word(a->sh->no_lexicon ? NULL : &a->sh->roots, norm, nn, r->term);
+    return 0;
+}
+
+static void cache_clear(warta_analyzer *a)
+{
+    memset(a->cache, 0, (a->cache_mask + 1) * sizeof *a->cache);
+    a->cache_count = 0;
+    a->arena_len = 0;
+}
+
+static int cache_grow(warta_analyzer *a)
+{
+    size_t n = (a->cache_mask + 1) * 2;
+    centry *t = wcalloc(n, sizeof *t);
+    if (!t)
+        return WARTA_ENOMEM;
+    for (size_t i = 0; i <= a->cache_mask; i++) {
+        if (!a->cache[i].used)
+            continue;
+        size_t j = (size_t)a->cache[i].hash & (n - 1);
+        while (t[j].used)
+            j = (j + 1) & (n - 1);
+        t[j] = a->cache[i];
+    }
+    wfree(a->cache);
+    a->cache = t;
+    a->cache_mask = n - 1;
+    return 0;
+}
+
+/* The analysis of the word s, through the cache.  r->term is a copy. */
+static int word_result(warta_analyzer *a, const char *s, size_t n, wres *r)
+{
+    if (n > CACHE_MAX_KEY)
+        return analyze_word(a, s, n, r);
+    uint64_t h = whash(s, n);
+    size_t i = (size_t)h & a->cache_mask;
+    for (;;) {
+        const centry *e = &a->cache[i];
+        if (!e->used)
+            break;
+        if (e->hash == h && e->klen == n && memcmp(a->arena + e->off, s, n) == 0) {
+            memcpy(r->term, a->arena + e->off + n, e->tlen);
+            r->term[e->tlen] = '\0';
+            r->len = e->tlen;
+            r->stop = e->stop;
+            return 0;
+        }
+        i = (i + 1) & a->cache_mask;
+    }
+    int rc = analyze_word(a, s, n, r);
+    if (rc != 0)
+        return rc;
+    size_t need = n + r->len;
+    if (a->arena_len + need > CACHE_MAX_ARENA) {
+        cache_clear(a);
+        i = (size_t)h & a->cache_mask;
+    }
+    if ((a->cache_count + 1) * 2 > a->cache_mask + 1) {
+        if (cache_grow(a) != 0)
+            return 0;  /* the result stands; it is just not cached */
+        i = (size_t)h & a->cache_mask;
+        while (a->cache[i].used)
+            i = (i + 1) & a->cache_mask;
+    }
+    if (a->arena_len + need > a->arena_cap) {
+        size_t cap = a->arena_cap * 2;
+        while (cap < a->arena_len + need)
+            cap *= 2;
+        char *ar = wrealloc(a->arena, cap);
+        if (!ar)
+            return 0;
+        a->arena = ar;
+        a->arena_cap = cap;
+    }
+    centry *e = &a->cache[i];
+    e->hash = h;
+    e->off = (uint32_t)a->arena_len;
+    e->klen = (uint8_t)n;
+    e->tlen = (uint8_t)r->len;
+    e->stop = r->stop;
+    e->used = 1;
+    memcpy(a->arena + a->arena_len, s, n);
+    memcpy(a->arena + a->arena_len + n, r->term, r->len);
+    a->arena_len += need;
+    a->cache_count++;
+    return 0;
+}
+
+/* The emitter of one analysis_run call. */
+typedef struct run {
+    warta_analyzer *a;
+    const char *text;
+    int (*fn)(void *ctx, const warta_token *t);
+    void *ctx;
+    uint32_t pos;                /* next position */
+} run;
+
+static int emit(run *R, const char *term, size_t len, bool stop, size_t start, size_t end)
+{
+    if (len == 0)
+        return 0;
+    uint32_t pos = R->pos++;
+    if (stop && !R->a->sh->keep_stopwords)
+        return 0;
+    warta_token t = {term, len, start, end, pos, stop};
+    return R->fn(R->ctx, &t);
+}
+
+static int emit_word(run *R, const rawword *w)
+{
+    wres r;
+    int rc = word_result(R->a, R->text + w->start, w->end - w->start, &r);
+    if (rc != 0)
+        return rc;
+    return emit(R, r.term, r.len, r.stop, w->start, w->end);
+}
+
+enum { J_NONE, J_HYPHEN, J_SLASH, J_COLON };
+
+/* The joiner between two words: their gap is exactly one joining sign. */
+static int joiner(const char *text, const rawword *a, const rawword *b)
+{
+    size_t gap = b->start - a->end;
+    const char *g = text + a->end;
+    if (gap == 1)
+        return g[0] == '-' ? J_HYPHEN : g[0] == '/' ? J_SLASH : g[0] == ':' ? J_COLON : J_NONE;
+    if (gap == 3 && (unsigned char)g[0] == 0xE2 && (unsigned char)g[1] == 0x80 &&
+        ((unsigned char)g[2] == 0x90 || (unsigned char)g[2] == 0x91))
+        return J_HYPHEN;
+    return J_NONE;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+#define WSTR(w) (R->text + (w)->start)
+#define WLEN(w) ((w)->end - (w)->start)
+
+static int emit_group(run *R, const rawword *g, size_t n, int j)
+{
+    char tmp[16];
+    size_t k = 0;
+    bool digits = true;
+    for (size_t i = 0; i < n; i++)
+        digits &= all_digits(WSTR(&g[i]), WLEN(&g[i]));
+    if (digits && n == 3 && (j == J_SLASH || j == J_HYPHEN)) {
+        k = normalize_date(WSTR(&g[0]), WLEN(&g[0]), WSTR(&g[1]), WLEN(&g[1]), WSTR(&g[2]),
+                           WLEN(&g[2]), tmp);
+        if (!k && j == J_HYPHEN)
+            k = normalize_date(WSTR(&g[2]), WLEN(&g[2]), WSTR(&g[1]), WLEN(&g[1]), WSTR(&g[0]),
+                               WLEN(&g[0]), tmp);
+    } else if (digits && (n == 2 || n == 3) && j == J_COLON) {
+        k = normalize_time(WSTR(&g[0]), WLEN(&g[0]), WSTR(&g[1]), WLEN(&g[1]),
+                           n == 3 ? WSTR(&g[2]) : NULL, n == 3 ? WLEN(&g[2]) : 0, tmp);
+    } else if (n == 2 && j == J_HYPHEN) {
+        wres x, y;
+        int rc = word_result(R->a, WSTR(&g[0]), WLEN(&g[0]), &x);
+        if (rc == 0)
+            rc = word_result(R->a, WSTR(&g[1]), WLEN(&g[1]), &y);
+        if (rc != 0)
+            return rc;
+        if (x.len > 0 && x.len == y.len && memcmp(x.term, y.term, x.len) == 0)
+            return emit(R, x.term, x.len, x.stop || y.stop, g[0].start, g[1].end);
+        rc = emit(R, x.term, x.len, x.stop, g[0].start, g[0].end);
+        if (rc == 0)
+            rc = emit(R, y.term, y.len, y.stop, g[1].start, g[1].end);
+        return rc;
+    }
+    if (k)
+        return emit(R, tmp, k, false, g[0].start, g[n - 1].end);
+    for (size_t i = 0; i < n; i++) {
+        int rc = emit_word(R, &g[i]);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Longest run of joined words looked at together. */
+#define GROUP_MAX 8
+
+int analysis_run(warta_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+                 int (*fn)(void *ctx, const warta_token *t), void *ctx, uint32_t *next_pos)
+{
+    if (next_pos)
+        *next_pos = first_pos;
+    if (!a || (!text && len))
+        return WARTA_EINVAL;
+    int rc = tokenize(&a->tz, text, len, false);
+    if (rc != 0)
+        return rc;
+    run R = {a, text, fn, ctx, first_pos};
+    const rawword *w = a->tz.words;
+    size_t nw = a->tz.nwords, i = 0;
+    while (i < nw && rc == 0) {
+        size_t e = i;
+        int j = J_NONE;
+        while (e + 1 < nw && e - i + 1 < GROUP_MAX) {
+            int jj = joiner(text, &w[e], &w[e + 1]);
+            if (jj == J_NONE || (j != J_NONE && jj != j))
+                break;
+            j = jj;
+            e++;
+        }
+        if (e == i)
+            rc = emit_word(&R, &w[i]);
+        else
+            rc = emit_group(&R, &w[i], e - i + 1, j);
+        i = e + 1;
+    }
+    if (next_pos)
+        *next_pos = R.pos;
+    return rc;
+}
+
+WARTA_API int warta_analyze(warta_analyzer *a, const char *text, size_t len,
+                            int (*fn)(void *ctx, const warta_token *t), void *ctx)
+{
+    return analysis_run(a, text, len, 0, fn, ctx, NULL);
+}
+
+WARTA_API int warta_stem(warta_analyzer *a, const char *word, size_t len, char *out, size_t cap)
+{
+    if (!a || !out || cap == 0 || (!word && len))
+        return WARTA_EINVAL;
+    char norm[NORM_MAX + 1], stem[NORM_MAX + 1];
+    size_t nn;
+    int rc = normalize_word(&a->nz, word, len, norm, &nn);
+    if (rc != 0)
+        return rc;
+    size_t sn = stem_word(a->sh->no_lexicon ? NULL : &a->sh->roots, norm, nn, stem);
+    if (sn + 1 > cap)
+        return WARTA_EINVAL;
+    memcpy(out, stem, sn + 1);
+    return (int)sn;
+}
+
+int analysis_normalize(warta_analyzer *a, const char *word, size_t len, wbuf *out)
+{
+    char norm[NORM_MAX + 1];
+    size_t nn;
+    int rc = normalize_word(&a->nz, word, len, norm, &nn);
+    if (rc != 0)
+        return rc;
+    wbuf_reset(out);
+    wbuf_append(out, norm, nn);
+    if (!out->data)
+        wbuf_append(out, "", 0);
+    return out->oom ? WARTA_ENOMEM : 0;
+}
+
+bool analysis_is_stopword(const warta_analyzer *a, const char *word, size_t len)
+{
+    return !a->sh->keep_stopwords && wordset_has(&a->sh->stops, word, len);
+}
+
+size_t analysis_lexicon_size(const warta_analyzer *a)
+{
+    return a->sh->no_lexicon ? 0 : a->sh->roots.count;
+}
+
+warta_analyzer_options analysis_options(const warta_analyzer *a)
+{
+    warta_analyzer_options o = {a->sh->no_stem, a->sh->keep_stopwords, a->sh->no_lexicon,
+                                a->sh->lexicon_path, a->sh->stopword_path};
+    return o;
+}
+
+/* Serialized analyzer:
+ *   "WANL"  u8 format (1)  u8 rules version  u8 flags  u8 0
+ *   stopwords: wordlist without values
+ *   roots: wordlist with 16-bit license values
+ *   u32le CRC32 of everything before it
+ * flags: bit 0 no_stem, bit 1 keep_stopwords, bit 2 no_lexicon. */
+#define SER_MAGIC "WANL"
+#define SER_FORMAT 1
+
+int analysis_serialize(const warta_analyzer *a, wbuf *out)
+{
+    size_t base = out->len;
+    wbuf_append(out, SER_MAGIC, 4);
+    wbuf_putc(out, SER_FORMAT);
+    wbuf_putc(out, ANALYSIS_RULES_VERSION);
+    wbuf_putc(out, (char)((a->sh->no_stem ? 1 : 0) | (a->sh->keep_stopwords ? 2 : 0) |
+                          (a->sh->no_lexicon ? 4 : 0)));
+    wbuf_putc(out, 0);
+    wordlist_encode(&a->sh->stops, false, out);
+    wordlist_encode(&a->sh->roots, true, out);
+    if (out->oom)
+        return WARTA_ENOMEM;
+    wbuf_put_u32le(out, wcrc32(0, out->data + base, out->len - base));
+    return out->oom ? WARTA_ENOMEM : 0;
+}
+
+int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len, char *err,
+                             size_t errlen)
+{
+    *out = NULL;
+    const uint8_t *b = p;
+    if (!p || len < 8 + 2 + 4 || memcmp(b, SER_MAGIC, 4) != 0) {
+        set_err(err, errlen, "analyzer: not a serialized analyzer (bad magic or too short)");
+        return WARTA_ECORRUPT;
+    }
+    if (le32_get(b + len - 4) != wcrc32(0, b, len - 4)) {
+        set_err(err, errlen, "analyzer: checksum mismatch");
+        return WARTA_ECORRUPT;
+    }
+    if (b[4] != SER_FORMAT || b[5] > ANALYSIS_RULES_VERSION) {
+        set_err(err, errlen, "analyzer: written by a newer warta (format or rules version)");
+        return WARTA_EFORMAT;
+    }
+    if (b[5] == 0 || (b[6] & ~7) || b[7] != 0) {
+        set_err(err, errlen, "analyzer: bad header");
+        return WARTA_ECORRUPT;
+    }
+    if (normalize_init() != 0)
+        return WARTA_ENOMEM;
+    analysis_shared *sh = shared_new();
+    if (!sh)
+        return WARTA_ENOMEM;
+    atomic_fetch_add(&sh->refs, 1);
+    sh->no_stem = b[6] & 1;
+    sh->keep_stopwords = (b[6] & 2) != 0;
+    sh->no_lexicon = (b[6] & 4) != 0;
+    const uint8_t *q = b + 8, *end = b + len - 4;
+    int rc = wordlist_decode(&sh->stops, false, &q, end);
+    if (rc == 0)
+        rc = wordlist_decode(&sh->roots, true, &q, end);
+    if (rc == 0 && q != end)
+        rc = WARTA_ECORRUPT;
+    if (rc == 0)
+        rc = analyzer_new(out, sh);
+    if (rc == WARTA_ECORRUPT)
+        set_err(err, errlen, "analyzer: malformed word lists");
+    else if (rc == WARTA_ENOMEM)
+        set_err(err, errlen, "out of memory");
+    shared_release(sh);
+    return rc;
+}

@@ -1,0 +1,389 @@
+/*
+ * lexicon.c: reading the hunspell-id root lexicon and the front-coded word
+ * lists stored in an index (see lexicon.h).  The .dic is read in one go and
+ * parsed in place; the .aff is read only for its PFX/SFX headers and entries,
+ * to give each affix flag its LIC_* bits (a suffix flag also carries the bits
+ * of the prefix flags it continues with, as in the circumfix "an/K1").
+ */
+#include "lexicon.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "stem.h"
+#include "warta.h"
+
+static int read_file(const char *path, char **out, size_t *outlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 1 << 19, len = 0;
+    char *buf = wmalloc(cap + 1);
+    if (!buf) {
+        fclose(f);
+        return WARTA_ENOMEM;
+    }
+    for (;;) {
+        if (len == cap) {
+            char *b = wrealloc(buf, cap * 2 + 1);
+            if (!b) {
+                wfree(buf);
+                fclose(f);
+                return WARTA_ENOMEM;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t r = fread(buf + len, 1, cap - len, f);
+        len += r;
+        if (r == 0)
+            break;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        wfree(buf);
+        return -1;
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *outlen = len;
+    return 0;
+}
+
+/* Flags are two characters (FLAG long): index by their two bytes. */
+typedef struct flagbits {
+    uint16_t bits[65536];   /* LIC_* bits of the flag's own affixes */
+    uint16_t cont[65536];   /* bits gathered from the flags an affix continues with */
+} flagbits;
+
+static unsigned flag_index(const char *f)
+{
+    return (unsigned)(unsigned char)f[0] << 8 | (unsigned char)f[1];
+}
+
+static uint16_t prefix_bits(const char *a, size_t n)
+{
+    if (n >= 2 && a[0] == 'd' && a[1] == 'i')
+        return LIC_DI;
+    if (n >= 2 && a[0] == 'k' && a[1] == 'e')
+        return LIC_KE;
+    if (n >= 2 && a[0] == 'k' && (a[1] == 'u' || a[1] == 'a'))
+        return LIC_KU;
+    if (n >= 2 && a[0] == 's' && a[1] == 'e')
+        return LIC_SE;
+    if (n >= 2 && a[0] == 'b' && a[1] == 'e')
+        return LIC_BER;
+    if (n >= 2 && a[0] == 't' && a[1] == 'e')
+        return LIC_TER;
+    if (n >= 2 && a[0] == 'm' && a[1] == 'e')
+        return LIC_MEN;
+    if (n >= 2 && a[0] == 'p' && a[1] == 'e')
+        return LIC_PE;
+    return 0;
+}
+
+static uint16_t suffix_bits(const char *a, size_t n)
+{
+    if (n == 1 && a[0] == 'i')
+        return LIC_I;
+    if (n == 3 && memcmp(a, "kan", 3) == 0)
+        return LIC_KAN;
+    if (n == 2 && memcmp(a, "an", 2) == 0)
+        return LIC_AN;
+    return 0;
+}
+
+/* Parses the .aff next to the .dic (if any) into fb. */
+static int read_affixes(const char *dic_path, flagbits *fb)
+{
+    size_t n = strlen(dic_path);
+    char *aff = wmalloc(n + 5);
+    if (!aff)
+        return WARTA_ENOMEM;
+    memcpy(aff, dic_path, n + 1);
+    if (n > 4 && strcmp(aff + n - 4, ".dic") == 0)
+        memcpy(aff + n - 4, ".aff", 5);
+    else
+        memcpy(aff + n, ".aff", 5);
+    char *text;
+    size_t len;
+    int rc = read_file(aff, &text, &len);
+    wfree(aff);
+    if (rc == WARTA_ENOMEM)
+        return rc;
+    if (rc != 0)
+        return 0;
+    /* Continuation flags of suffix entries, resolved after all prefixes are known. */
+    typedef struct pending { unsigned flag; char cont[32]; } pending;
+    pending *pend = NULL;
+    size_t npend = 0, cappend = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char kind[8], flag[8], strip[64], add[96], cond[64];
+        if (strncmp(line, "PFX ", 4) != 0 && strncmp(line, "SFX ", 4) != 0)
+            continue;
+        int k = sscanf(line, "%7s %7s %63s %95s %63s", kind, flag, strip, add, cond);
+        if (k < 5 || strlen(flag) != 2)
+            continue;
+        char *slash = strchr(add, '/');
+        char cont[32] = "";
+        if (slash) {
+            *slash = '\0';
+            snprintf(cont, sizeof cont, "%s", slash + 1);
+        }
+        const char *affix = strcmp(add, "0") == 0 ? "" : add;
+        unsigned fi = flag_index(flag);
+        if (kind[0] == 'P') {
+            fb->bits[fi] |= prefix_bits(affix, strlen(affix));
+        } else {
+            fb->bits[fi] |= suffix_bits(affix, strlen(affix));
+            if (cont[0]) {
+                if (npend == cappend) {
+                    size_t c = cappend ? cappend * 2 : 64;
+                    pending *p = wrealloc(pend, c * sizeof *p);
+                    if (!p) {
+                        wfree(pend);
+                        wfree(text);
+                        return WARTA_ENOMEM;
+                    }
+                    pend = p;
+                    cappend = c;
+                }
+                pend[npend].flag = fi;
+                memcpy(pend[npend].cont, cont, sizeof cont);
+                npend++;
+            }
+        }
+    }
+    for (size_t i = 0; i < npend; i++) {
+        const char *c = pend[i].cont;
+        for (size_t j = 0; c[j] && c[j + 1]; j += 2)
+            fb->cont[pend[i].flag] |= fb->bits[flag_index(c + j)] &
+                                      (LIC_DI | LIC_KE | LIC_SE | LIC_BER | LIC_TER | LIC_MEN |
+                                       LIC_PE | LIC_KU);
+    }
+    wfree(pend);
+    wfree(text);
+    return 0;
+}
+
+static bool valid_utf8(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : u[i] >= 0xC2 ? 2 : 0;
+        if (k == 0 || i + k > n)
+            return false;
+        for (size_t j = 1; j < k; j++)
+            if ((u[i + j] & 0xC0) != 0x80)
+                return false;
+        i += k;
+    }
+    return true;
+}
+
+int lexicon_load(wordset *roots, const char *dic_path, char *err, size_t errlen)
+{
+    char *text;
+    size_t len;
+    int rc = read_file(dic_path, &text, &len);
+    if (rc == WARTA_ENOMEM)
+        return rc;
+    if (rc != 0) {
+        if (err)
+            snprintf(err, errlen,
+                     "%s: cannot read the stemmer's root lexicon: %s (install the hunspell-id "
+                     "package, give another .dic with --lexicon, or use --no-lexicon)",
+                     dic_path, strerror(errno));
+        return WARTA_ENOLEXICON;
+    }
+    flagbits *fb = wcalloc(1, sizeof *fb);
+    if (!fb) {
+        wfree(text);
+        return WARTA_ENOMEM;
+    }
+    rc = read_affixes(dic_path, fb);
+    bool utf8 = valid_utf8(text, len);
+    normalizer nz = {0};
+    char *p = text, *end = text + len;
+    bool first = true;
+    while (rc == 0 && p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *le = nl ? nl : end;
+        char *line = p;
+        p = nl ? nl + 1 : end;
+        if (first) {
+            first = false;
+            /* The first line is the entry count. */
+            char *q = line;
+            while (q < le && ((*q >= '0' && *q <= '9') || *q == ' ' || *q == '\r'))
+                q++;
+            if (q == le)
+                continue;
+        }
+        /* word ends at '/', white space or the end of the line. */
+        char *w = line, *we = line;
+        while (we < le && *we != '/' && *we != ' ' && *we != '\t' && *we != '\r')
+            we++;
+        if (we == w)
+            continue;
+        uint16_t bits = 0;
+        if (we < le && *we == '/') {
+            bits |= LIC_ANY;
+            char *f = we + 1;
+            while (f + 1 < le && f[0] > ' ' && f[1] > ' ') {
+                unsigned fi = flag_index(f);
+                bits |= fb->bits[fi] | fb->cont[fi];
+                f += 2;
+            }
+        }
+        char term[NORM_MAX + 1];
+        size_t tn = 0;
+        bool ascii = true;
+        for (char *c = w; c < we; c++)
+            ascii &= (unsigned char)*c < 0x80;
+        if (ascii) {
+            tn = (size_t)(we - w) > NORM_MAX ? NORM_MAX : (size_t)(we - w);
+            for (size_t i = 0; i < tn; i++)
+                term[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] + 32) : w[i];
+        } else {
+            char u8[NORM_MAX * 2 + 2];
+            size_t un = 0;
+            if (utf8) {
+                un = (size_t)(we - w) > sizeof u8 ? sizeof u8 : (size_t)(we - w);
+                memcpy(u8, w, un);
+            } else {
+                /* ISO-8859-1 */
+                for (char *c = w; c < we && un + 2 <= sizeof u8; c++) {
+                    unsigned char b = (unsigned char)*c;
+                    if (b < 0x80) {
+                        u8[un++] = (char)b;
+                    } else {
+                        u8[un++] = (char)(0xC0 | b >> 6);
+                        u8[un++] = (char)(0x80 | (b & 0x3F));
+                    }
+                }
+            }
+            rc = normalize_word(&nz, u8, un, term, &tn);
+            if (rc != 0)
+                break;
+        }
+        if (tn > 0)
+            rc = wordset_put(roots, term, tn, bits);
+    }
+    normalizer_free(&nz);
+    wfree(fb);
+    wfree(text);
+    return rc;
+}
+
+typedef struct keyref {
+    const char *key;    /* key bytes, in the set's arena */
+    size_t len;         /* key length */
+    uint16_t val;       /* its value */
+} keyref;
+
+typedef struct collect {
+    keyref *refs;       /* keys gathered */
+    size_t n;           /* entries used */
+} collect;
+
+static void collect_one(void *ctx, const char *key, size_t len, uint16_t val)
+{
+    collect *c = ctx;
+    c->refs[c->n].key = key;
+    c->refs[c->n].len = len;
+    c->refs[c->n].val = val;
+    c->n++;
+}
+
+static int keyref_cmp(const void *a, const void *b)
+{
+    const keyref *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->key, y->key, n);
+    if (c)
+        return c;
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+void wordlist_encode(const wordset *s, bool with_values, wbuf *out)
+{
+    collect c = {wmalloc((s->count + 1) * sizeof(keyref)), 0};
+    if (!c.refs) {
+        out->oom = true;
+        return;
+    }
+    wordset_each(s, collect_one, &c);
+    qsort(c.refs, c.n, sizeof *c.refs, keyref_cmp);
+    wbuf_put_varint(out, c.n);
+    const char *prev = "";
+    size_t prevlen = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        size_t shared = 0;
+        while (shared < prevlen && shared < c.refs[i].len && prev[shared] == c.refs[i].key[shared])
+            shared++;
+        wbuf_put_varint(out, shared);
+        wbuf_put_varint(out, c.refs[i].len - shared);
+        wbuf_append(out, c.refs[i].key + shared, c.refs[i].len - shared);
+        if (with_values) {
+            wbuf_putc(out, (char)(c.refs[i].val & 0xff));
+            wbuf_putc(out, (char)(c.refs[i].val >> 8));
+        }
+        prev = c.refs[i].key;
+        prevlen = c.refs[i].len;
+    }
+    wfree(c.refs);
+}
+
+int wordlist_decode(wordset *s, bool with_values, const uint8_t **pp, const uint8_t *end)
+{
+    const uint8_t *p = *pp;
+    uint64_t count;
+    if (!varint_get(&p, end, &count) || count > (uint64_t)(end - p) / 2 + 1)
+        return WARTA_ECORRUPT;
+    char prev[WORDSET_MAX_KEY + 1];
+    size_t prevlen = 0;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t shared, suffix;
+        if (!varint_get(&p, end, &shared) || !varint_get(&p, end, &suffix))
+            return WARTA_ECORRUPT;
+        if (shared > prevlen || suffix > WORDSET_MAX_KEY || shared + suffix > WORDSET_MAX_KEY ||
+            shared + suffix == 0 || suffix > (uint64_t)(end - p))
+            return WARTA_ECORRUPT;
+        char key[WORDSET_MAX_KEY + 1];
+        memcpy(key, prev, (size_t)shared);
+        memcpy(key + shared, p, (size_t)suffix);
+        p += suffix;
+        size_t len = (size_t)(shared + suffix);
+        uint16_t val = 0;
+        if (with_values) {
+            if (end - p < 2)
+                return WARTA_ECORRUPT;
+            val = (uint16_t)(p[0] | p[1] << 8);
+            p += 2;
+        }
+        if (i > 0) {
+            size_t m = len < prevlen ? len : prevlen;
+            int c = memcmp(prev, key, m);
+            if (c > 0 || (c == 0 && prevlen >= len))
+                return WARTA_ECORRUPT;
+        }
+        int rc = wordset_put(s, key, len, val);
+        if (rc != 0)
+            return rc;
+        memcpy(prev, key, len);
+        prevlen = len;
+    }
+    *pp = p;
+    return 0;
+}

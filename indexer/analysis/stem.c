@@ -1,0 +1,329 @@
+/*
+ * stem.c: Indonesian confix stripping against a root lexicon.
+ *
+ * A word that is itself a root stays.  Otherwise every way of reading the
+ * word as  prefix{0,3} + root + derivational suffix + possessive + particle
+ * is generated (prefixes with their allomorphs and recoding: men+ulis ->
+ * tulis, meng+irim -> kirim, meny+apu -> sapu, mem+ukul -> pukul, menge+bom
+ * -> bom, pem+erintah -> perintah, bel+ajar -> ajar), readings that break
+ * the disallowed prefix-suffix pairs are dropped, and among the readings
+ * whose root is in the lexicon the best is kept: licensed by the root's
+ * affix flags first, then the longest root, the fewest recoded letters, the
+ * fewest affixes.  Trying every suffix combination is the ECS "suffix
+ * restoration loop" done exhaustively.  With no reading in the lexicon the
+ * word is left as it is (names, loans and typos are better whole than cut).
+ * Called by analyzer.c through its stem cache.
+ */
+#include "stem.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+/* Prefix types. */
+enum { PX_DI, PX_KE, PX_SE, PX_BER, PX_TER, PX_MEN, PX_PEN, PX_PER, PX_COUNT };
+
+/* Derivational suffixes. */
+enum { DS_NONE, DS_I, DS_KAN, DS_AN };
+
+#define MIN_ROOT 3
+#define MAX_PREFIXES 3
+
+typedef struct reading {
+    char root[STEM_MAX_WORD + 2];  /* the candidate root, NUL-terminated */
+    size_t len;                    /* its length */
+    bool licensed;                 /* every affix allowed by the root's flags */
+    int recodes;                   /* letters restored by recoding (t of tulis) */
+    int pieces;                    /* affixes removed */
+} reading;
+
+typedef struct search {
+    const wordset *roots;          /* the lexicon, NULL for rules only */
+    int dsuf;                      /* derivational suffix of the current reading */
+    int suffix_pieces;             /* suffixes removed in the current reading */
+    reading best;                  /* best reading so far */
+    bool have;                     /* best is set */
+} search;
+
+static const uint16_t prefix_lic[PX_COUNT] = {
+    LIC_DI, LIC_KE, LIC_SE, LIC_BER, LIC_TER, LIC_MEN, LIC_PE, LIC_PE,
+};
+
+static bool is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static bool has_vowel(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_vowel(s[i]))
+            return true;
+    return false;
+}
+
+static bool ends_with(const char *w, size_t n, const char *suf, size_t sn)
+{
+    return n >= sn && memcmp(w + n - sn, suf, sn) == 0;
+}
+
+/* The prefix-suffix pairs Indonesian does not form (be-i, di-an, ke-i,
+ * ke-kan, me-an, se-i, se-kan, te-an; peN- makes nouns only with -an). */
+static bool disallowed(int first, int dsuf)
+{
+    switch (first) {
+    case PX_BER: return dsuf == DS_I;
+    case PX_DI: return dsuf == DS_AN;
+    case PX_KE: return dsuf == DS_I || dsuf == DS_KAN;
+    case PX_MEN: return dsuf == DS_AN;
+    case PX_SE: return dsuf == DS_I || dsuf == DS_KAN;
+    case PX_TER: return dsuf == DS_AN;
+    case PX_PEN: return dsuf == DS_I || dsuf == DS_KAN;
+    default: return false;
+    }
+}
+
+/* a is better than b. */
+static bool better(const reading *a, const reading *b, bool rules_only)
+{
+    if (rules_only) {
+        if (a->pieces != b->pieces)
+            return a->pieces > b->pieces;
+        if (a->recodes != b->recodes)
+            return a->recodes < b->recodes;
+        if (a->len != b->len)
+            return a->len > b->len;
+        return strcmp(a->root, b->root) < 0;
+    }
+    if (a->licensed != b->licensed)
+        return a->licensed;
+    if (a->len != b->len)
+        return a->len > b->len;
+    if (a->recodes != b->recodes)
+        return a->recodes < b->recodes;
+    if (a->pieces != b->pieces)
+        return a->pieces < b->pieces;
+    return strcmp(a->root, b->root) < 0;
+}
+
+static bool plausible_root(const char *r, size_t n)
+{
+    /* Rules only: a root has two syllables' worth of letters. */
+    return n >= 4 && has_vowel(r, n) && has_vowel(r + 1, n - 1);
+}
+
+static void consider(search *S, const char *r, size_t n, int first, int recodes, int pieces)
+{
+    if (n < MIN_ROOT || n > STEM_MAX_WORD)
+        return;
+    reading cand;
+    if (S->roots) {
+        uint16_t lic;
+        if (!wordset_get(S->roots, r, n, &lic))
+            return;
+        bool ok = (lic & LIC_ANY) != 0;
+        if (ok && first >= 0 && !(lic & prefix_lic[first]))
+            ok = false;
+        if (ok && S->dsuf == DS_I && !(lic & LIC_I))
+            ok = false;
+        if (ok && S->dsuf == DS_KAN && !(lic & LIC_KAN))
+            ok = false;
+        if (ok && S->dsuf == DS_AN && !(lic & LIC_AN))
+            ok = false;
+        cand.licensed = ok;
+    } else {
+        if (!plausible_root(r, n))
+            return;
+        cand.licensed = false;
+    }
+    memcpy(cand.root, r, n);
+    cand.root[n] = '\0';
+    cand.len = n;
+    cand.recodes = recodes;
+    cand.pieces = pieces;
+    if (!S->have || better(&cand, &S->best, S->roots == NULL)) {
+        S->best = cand;
+        S->have = true;
+    }
+}
+
+static void strip_prefixes(search *S, const char *s, size_t n, int depth, unsigned used,
+                           int first, int recodes, int pieces);
+
+/* One way to remove a prefix of type t and `cut` letters from s, with
+ * `recode` (0 or a letter) put back in front of what remains. */
+static void try_prefix(search *S, const char *s, size_t n, int depth, unsigned used, int first,
+                       int recodes, int pieces, int t, size_t cut, char recode)
+{
+    if (cut >= n || (used & (1u << t)))
+        return;
+    if (depth > 0 && (t == PX_DI || t == PX_MEN))
+        return;
+    if (depth == 0) {
+        first = t;
+        if (disallowed(first, S->dsuf))
+            return;
+    }
+    char buf[STEM_MAX_WORD + 2];
+    size_t rn = 0;
+    if (recode)
+        buf[rn++] = recode;
+    memcpy(buf + rn, s + cut, n - cut);
+    rn += n - cut;
+    buf[rn] = '\0';
+    int rc = recodes + (recode ? 1 : 0);
+    consider(S, buf, rn, first, rc, pieces + 1);
+    if (depth + 1 < MAX_PREFIXES)
+        strip_prefixes(S, buf, rn, depth + 1, used | (1u << t), first, rc, pieces + 1);
+}
+
+/* meN- and peN- share their allomorphs: s starts with "me" or "pe". */
+static void nasal_prefix(search *S, const char *s, size_t n, int depth, unsigned used, int first,
+                         int recodes, int pieces, int t)
+{
+#define TRY(cut, recode) try_prefix(S, s, n, depth, used, first, recodes, pieces, t, cut, recode)
+    if (n < 5)
+        return;
+    char c2 = s[2], c3 = s[3], c4 = n > 4 ? s[4] : 0;
+    if (c2 == 'm') {
+        if (c3 == 'b' || c3 == 'f' || c3 == 'v' || c3 == 'p')
+            TRY(3, 0);                 /* mem+baca, mem+punyai (p kept in loans) */
+        else if (is_vowel(c3)) {
+            TRY(3, 'p');               /* mem+ukul -> pukul */
+            TRY(2, 0);                 /* me+makan */
+        }
+    } else if (c2 == 'n') {
+        if (c3 == 'g') {
+            if (c4 == 'g' || c4 == 'h' || c4 == 'k')
+                TRY(4, 0);             /* meng+gali, meng+hitung, meng+khawatir, meng+kritik */
+            else if (is_vowel(c4)) {
+                TRY(4, 'k');           /* meng+irim -> kirim */
+                TRY(4, 0);             /* meng+ambil */
+                TRY(2, 0);             /* me+nganga */
+                if (c4 == 'e')
+                    TRY(5, 0);         /* menge+bom */
+            }
+        } else if (c3 == 'y') {
+            if (is_vowel(c4)) {
+                TRY(4, 's');           /* meny+apu -> sapu */
+                TRY(2, 0);             /* me+nyanyi */
+            }
+        } else if (c3 == 'c' || c3 == 'd' || c3 == 'j' || c3 == 'z' || c3 == 't' ||
+                   (c3 == 's' && c4 == 'y')) {
+            TRY(3, 0);                 /* men+cari, men+dengar, men+syukuri, men+taati */
+        } else if (is_vowel(c3)) {
+            TRY(3, 't');               /* men+ulis -> tulis */
+            TRY(2, 0);                 /* me+nanti */
+        }
+    } else if (c2 == 'l' || c2 == 'r' || c2 == 'w' || c2 == 'y') {
+        TRY(2, 0);                     /* me+lihat, me+rasa, me+warnai, me+yakini */
+    } else if (t == PX_PEN && !is_vowel(c2)) {
+        TRY(2, 0);                     /* pe+kerja, pe+tani, pe+dagang */
+    }
+#undef TRY
+}
+
+static void strip_prefixes(search *S, const char *s, size_t n, int depth, unsigned used,
+                           int first, int recodes, int pieces)
+{
+#define TRY(t, cut) try_prefix(S, s, n, depth, used, first, recodes, pieces, t, cut, 0)
+    if (n < MIN_ROOT + 2)
+        return;
+    char c0 = s[0], c1 = s[1], c2 = s[2];
+    char c3 = n > 3 ? s[3] : 0, c4 = n > 4 ? s[4] : 0;
+    if (c0 == 'd' && c1 == 'i')
+        TRY(PX_DI, 2);
+    else if (c0 == 'k' && c1 == 'e')
+        TRY(PX_KE, 2);
+    else if (c0 == 's' && c1 == 'e')
+        TRY(PX_SE, 2);
+    else if (c0 == 'b' && c1 == 'e') {
+        if (c2 == 'r')
+            TRY(PX_BER, 3);            /* ber+main */
+        if (c2 == 'r' && is_vowel(c3))
+            TRY(PX_BER, 2);            /* be+rambut */
+        else if (c2 == 'l' && n >= 7 && memcmp(s + 3, "ajar", 4) == 0)
+            TRY(PX_BER, 3);            /* bel+ajar: the only root taking bel- */
+        else if (!is_vowel(c2) && c3 == 'e' && c4 == 'r')
+            TRY(PX_BER, 2);            /* be+kerja, be+serta: first syllable ends in -er */
+    } else if (c0 == 't' && c1 == 'e') {
+        if (c2 == 'r')
+            TRY(PX_TER, 3);
+        if (c2 == 'r' && is_vowel(c3))
+            TRY(PX_TER, 2);            /* te+rasa */
+        else if (!is_vowel(c2) && c3 == 'e' && c4 == 'r')
+            TRY(PX_TER, 2);            /* te+percaya */
+    } else if (c0 == 'm' && c1 == 'e') {
+        nasal_prefix(S, s, n, depth, used, first, recodes, pieces, PX_MEN);
+    } else if (c0 == 'p' && c1 == 'e') {
+        if (c2 == 'r')
+            TRY(PX_PER, 3);            /* per+baik+i, per+tani+an */
+        if (c2 == 'l' && n >= 7 && memcmp(s + 3, "ajar", 4) == 0)
+            TRY(PX_PEN, 3);            /* pel+ajar */
+        nasal_prefix(S, s, n, depth, used, first, recodes, pieces, PX_PEN);
+    }
+#undef TRY
+}
+
+static const struct {
+    const char *s;
+    size_t n;
+} particles[] = {{"", 0}, {"lah", 3}, {"kah", 3}, {"tah", 3}, {"pun", 3}},
+  possessives[] = {{"", 0}, {"ku", 2}, {"mu", 2}, {"nya", 3}},
+  derivations[] = {{"", 0}, {"i", 1}, {"kan", 3}, {"an", 2}};
+
+static bool plain_word(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (w[i] < 'a' || w[i] > 'z')
+            return false;
+    return true;
+}
+
+size_t stem_word(const wordset *roots, const char *w, size_t n, char *out)
+{
+    if (n < 4 || n > STEM_MAX_WORD || !plain_word(w, n)) {
+        memcpy(out, w, n);
+        out[n] = '\0';
+        return n;
+    }
+    bool bel_ajar = n >= 7 && (memcmp(w, "bel", 3) == 0 || memcmp(w, "pel", 3) == 0) &&
+                    memcmp(w + 3, "ajar", 4) == 0;
+    if (roots && !bel_ajar && wordset_has(roots, w, n)) {
+        memcpy(out, w, n);
+        out[n] = '\0';
+        return n;
+    }
+    search S;
+    memset(&S, 0, sizeof S);
+    S.roots = roots;
+    for (size_t p = 0; p < sizeof particles / sizeof particles[0]; p++) {
+        if (!ends_with(w, n, particles[p].s, particles[p].n))
+            continue;
+        size_t n1 = n - particles[p].n;
+        for (size_t q = 0; q < sizeof possessives / sizeof possessives[0]; q++) {
+            if (!ends_with(w, n1, possessives[q].s, possessives[q].n))
+                continue;
+            size_t n2 = n1 - possessives[q].n;
+            for (size_t d = 0; d < sizeof derivations / sizeof derivations[0]; d++) {
+                if (!ends_with(w, n2, derivations[d].s, derivations[d].n))
+                    continue;
+                size_t n3 = n2 - derivations[d].n;
+                if (n3 < MIN_ROOT)
+                    continue;
+                S.dsuf = (int)d;
+                int sp = (p > 0) + (q > 0) + (d > 0);
+                S.suffix_pieces = sp;
+                if (sp > 0)
+                    consider(&S, w, n3, -1, 0, sp);
+                strip_prefixes(&S, w, n3, 0, 0, -1, 0, sp);
+            }
+        }
+    }
+    if (!S.have) {
+        memcpy(out, w, n);
+        out[n] = '\0';
+        return n;
+    }
+    memcpy(out, S.best.root, S.best.len + 1);
+    return S.best.len;
+}

@@ -1,0 +1,265 @@
+/*
+ * tokenize.c: word segmentation (see tokenize.h).  The text is cut into
+ * chunks at ASCII white space, where UAX #29 always breaks.  A chunk whose
+ * characters all have a known word-break class (ASCII, Latin letters,
+ * common Latin-1 and General Punctuation signs) is segmented here with the
+ * UAX #29 rules WB5-WB13b as ICU applies them ('@' counts as a letter, ':'
+ * does not join letters); any other chunk, or invalid UTF-8, is handed to
+ * ICU's word break iterator.  tests/unit/test_tokenize.c checks that both
+ * paths give the same words on random text.
+ */
+#include "tokenize.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include "corpus/base.h"
+#include "warta.h"
+
+/* Word-break classes of the fast path. */
+enum {
+    C_OTHER,  /* breaks on both sides */
+    C_AL,     /* letter (ALetter) */
+    C_NU,     /* digit (Numeric) */
+    C_ENL,    /* ExtendNumLet: '_' */
+    C_ML,     /* MidLetter: U+00B7 */
+    C_MNL,    /* MidNumLet: . U+2018 U+2019 U+2024 */
+    C_SQ,     /* Single_Quote: ' */
+    C_MN,     /* MidNum: , ; */
+    C_SPACE,  /* ASCII white space: a chunk boundary */
+    C_ICU     /* unknown here: the chunk goes to ICU */
+};
+
+static uint8_t ascii_class[128];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void ascii_init(void)
+{
+    for (int c = 0; c < 128; c++) {
+        uint8_t k = C_OTHER;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@')
+            k = C_AL;
+        else if (c >= '0' && c <= '9')
+            k = C_NU;
+        else if (c == '_')
+            k = C_ENL;
+        else if (c == '.')
+            k = C_MNL;
+        else if (c == '\'')
+            k = C_SQ;
+        else if (c == ',' || c == ';')
+            k = C_MN;
+        else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
+            k = C_SPACE;
+        ascii_class[c] = k;
+    }
+}
+
+static uint8_t cp_class(uint32_t c)
+{
+    if (c < 0xA0)
+        return c < 0x80 ? ascii_class[c] : C_ICU;
+    if (c < 0xC0) {
+        if (c == 0xAA || c == 0xB5 || c == 0xBA)
+            return C_AL;
+        if (c == 0xB7)
+            return C_ML;
+        if (c == 0xAD)
+            return C_ICU;  /* soft hyphen: Format */
+        return C_OTHER;
+    }
+    if (c < 0x250)
+        return (c == 0xD7 || c == 0xF7) ? C_OTHER : C_AL;
+    if (c >= 0x1E00 && c < 0x1F00)
+        return C_AL;
+    if (c == 0x2018 || c == 0x2019 || c == 0x2024)
+        return C_MNL;
+    if ((c >= 0x2010 && c <= 0x2017) || (c >= 0x201A && c <= 0x2023) || c == 0x2025 ||
+        c == 0x2026 || (c >= 0x2030 && c <= 0x203E) || (c >= 0x20A0 && c <= 0x20C0))
+        return C_OTHER;
+    return C_ICU;
+}
+
+/* Class and byte length of the character at s[i]; C_ICU with length 1 for
+ * bytes that are not well-formed UTF-8. */
+static inline uint8_t classify(const unsigned char *s, size_t n, size_t i, size_t *k)
+{
+    unsigned char c = s[i];
+    if (c < 0x80) {
+        *k = 1;
+        return ascii_class[c];
+    }
+    UChar32 cp;
+    int32_t j = 0;
+    int32_t len = (n - i) > 4 ? 4 : (int32_t)(n - i);
+    U8_NEXT(s + i, j, len, cp);
+    *k = (size_t)j;
+    if (cp < 0)
+        return C_ICU;
+    return cp_class((uint32_t)cp);
+}
+
+static int push(tokenizer *tz, size_t start, size_t end)
+{
+    if (tz->nwords == tz->cap) {
+        size_t cap = tz->cap ? tz->cap * 2 : 256;
+        rawword *w = wrealloc(tz->words, cap * sizeof *w);
+        if (!w)
+            return WARTA_ENOMEM;
+        tz->words = w;
+        tz->cap = cap;
+    }
+    tz->words[tz->nwords].start = start;
+    tz->words[tz->nwords].end = end;
+    tz->nwords++;
+    return 0;
+}
+
+static bool segment_has_alnum(const char *s, size_t n)
+{
+    int32_t i = 0, len = (int32_t)n;
+    while (i < len) {
+        UChar32 cp;
+        U8_NEXT(s, i, len, cp);
+        if (cp >= 0 && (u_isUAlphabetic(cp) || u_isdigit(cp)))
+            return true;
+    }
+    return false;
+}
+
+static int icu_chunk(tokenizer *tz, const char *text, size_t cs, size_t ce)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    if (!tz->bi) {
+        tz->bi = ubrk_open(UBRK_WORD, "", NULL, 0, &e);
+        if (U_FAILURE(e)) {
+            tz->bi = NULL;
+            return WARTA_ENOMEM;
+        }
+    }
+    if (!tz->ut_open) {
+        UText init = UTEXT_INITIALIZER;
+        tz->ut = init;
+        tz->ut_open = true;
+    }
+    /* ICU indexes are int32_t: feed very long chunks in pieces. */
+    while (cs < ce) {
+        size_t piece = ce - cs;
+        if (piece > (1u << 30)) {
+            piece = 1u << 30;
+            while (piece > 0 && ((unsigned char)text[cs + piece] & 0xC0) == 0x80)
+                piece--;
+        }
+        e = U_ZERO_ERROR;
+        utext_openUTF8(&tz->ut, text + cs, (int64_t)piece, &e);
+        if (U_FAILURE(e))
+            return WARTA_ENOMEM;
+        ubrk_setUText(tz->bi, &tz->ut, &e);
+        if (U_FAILURE(e))
+            return WARTA_ENOMEM;
+        tz->icu_chunks++;
+        int32_t s = ubrk_first(tz->bi), b;
+        while ((b = ubrk_next(tz->bi)) != UBRK_DONE) {
+            if (ubrk_getRuleStatus(tz->bi) >= UBRK_WORD_NONE_LIMIT &&
+                segment_has_alnum(text + cs + s, (size_t)(b - s)) &&
+                push(tz, cs + (size_t)s, cs + (size_t)b) != 0)
+                return WARTA_ENOMEM;
+            s = b;
+        }
+        cs += piece;
+    }
+    return 0;
+}
+
+/* Segments the chunk [cs, ce) with the fast rules; returns 1 when it meets
+ * a character it does not know (the chunk's words are then taken back). */
+static int fast_chunk(tokenizer *tz, const char *text, size_t cs, size_t ce)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = cs, k;
+    while (i < ce) {
+        uint8_t c = classify(s, ce, i, &k);
+        if (c == C_ICU)
+            return 1;
+        if (c != C_AL && c != C_NU && c != C_ENL) {
+            i += k;
+            continue;
+        }
+        size_t start = i;
+        bool alnum = c == C_NU || (c == C_AL && s[i] != '@');
+        uint8_t last = c;
+        i += k;
+        while (i < ce) {
+            uint8_t c2 = classify(s, ce, i, &k);
+            if (c2 == C_ICU)
+                return 1;
+            if (c2 == C_AL || c2 == C_NU || c2 == C_ENL) {
+                alnum |= c2 == C_NU || (c2 == C_AL && s[i] != '@');
+                last = c2;
+                i += k;
+                continue;
+            }
+            if (c2 == C_ML || c2 == C_MNL || c2 == C_SQ || c2 == C_MN) {
+                size_t j = i + k, k3;
+                if (j < ce) {
+                    uint8_t c3 = classify(s, ce, j, &k3);
+                    if (c3 == C_ICU)
+                        return 1;
+                    bool letters = last == C_AL && c3 == C_AL && c2 != C_MN;
+                    bool digits = last == C_NU && c3 == C_NU && c2 != C_ML;
+                    if (letters || digits) {
+                        alnum |= c3 == C_NU || s[j] != '@';
+                        last = c3;
+                        i = j + k3;
+                        continue;
+                    }
+                }
+            }
+            break;
+        }
+        if (alnum && push(tz, start, i) != 0)
+            return WARTA_ENOMEM;
+    }
+    return 0;
+}
+
+int tokenize(tokenizer *tz, const char *text, size_t len, bool force_icu)
+{
+    pthread_once(&ascii_once, ascii_init);
+    tz->nwords = 0;
+    if (force_icu)
+        return len ? icu_chunk(tz, text, 0, len) : 0;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && s[i] < 0x80 && ascii_class[s[i]] == C_SPACE)
+            i++;
+        size_t cs = i;
+        while (i < len && !(s[i] < 0x80 && ascii_class[s[i]] == C_SPACE))
+            i++;
+        if (cs == i)
+            break;
+        size_t mark = tz->nwords;
+        int rc = fast_chunk(tz, text, cs, i);
+        if (rc == 1) {
+            tz->nwords = mark;
+            rc = icu_chunk(tz, text, cs, i);
+        }
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+void tokenizer_free(tokenizer *tz)
+{
+    if (tz->bi)
+        ubrk_close(tz->bi);
+    if (tz->ut_open)
+        utext_close(&tz->ut);
+    wfree(tz->words);
+    memset(tz, 0, sizeof *tz);
+}
