@@ -185,9 +185,12 @@ static bool js_digits(jscan *j)
     return j->p > s;
 }
 
-/* A JSON number; *integer says whether it had no fraction or exponent. */
+/* A JSON number; *integer says whether it had no fraction or exponent.
+ * Numbers jansson could refuse as out of range (integers over 18 digits,
+ * any exponent, very long reals) are declined, for jansson to decide. */
 static bool js_number(jscan *j, bool *integer)
 {
+    const char *start = j->p;
     *integer = true;
     if (j->p < j->end && *j->p == '-')
         j->p++;
@@ -201,15 +204,9 @@ static bool js_number(jscan *j, bool *integer)
         if (!js_digits(j))
             return false;
     }
-    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-        j->p++;
-        *integer = false;
-        if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
-            j->p++;
-        if (!js_digits(j))
-            return false;
-    }
-    return true;
+    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E'))
+        return false;
+    return j->p - start <= (*integer ? 18 : 40);
 }
 
 static bool js_literal(jscan *j, const char *word)
@@ -331,11 +328,13 @@ int jsonl_fast_fields(corpus_reader *r, const char *line, size_t len, corpus_fie
                 if (!js_literal(&j, "null"))
                     return 0;
                 set[which] = false;
-            } else if (which == JF_ID && (*j.p == '-' || (*j.p >= '0' && *j.p <= '9'))) {
+            } else if (which == JF_ID && *j.p >= '0' && *j.p <= '9') {
+                /* A non-negative JSON integer reads the same as jansson
+                 * prints it; negative ids ("-0") go to jansson. */
                 const char *s = j.p;
                 bool integer;
-                if (!js_number(&j, &integer) || !integer || j.p - s > 18)
-                    return 0; /* reals and huge numbers: let jansson decide */
+                if (!js_number(&j, &integer) || !integer)
+                    return 0; /* reals: let jansson decide */
                 v[which] = s;
                 n[which] = (size_t)(j.p - s);
                 set[which] = true;

@@ -37,6 +37,19 @@ static bool marker_line(const char *s, size_t n, char c)
     return i == n;
 }
 
+/* True for a front matter delimiter: exactly three `c`, then spaces. */
+static bool fence_line(const char *s, size_t n, char c)
+{
+    size_t i = 0;
+    while (i < n && s[i] == c)
+        i++;
+    if (i != 3)
+        return false;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i == n;
+}
+
 bool front_matter_present(const char *data, size_t len)
 {
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
@@ -46,7 +59,7 @@ bool front_matter_present(const char *data, size_t len)
     size_t adv;
     bool nl;
     size_t n = line_span(data, len, &adv, &nl);
-    return nl && n >= 3 && marker_line(data, n, '-');
+    return nl && fence_line(data, n, '-');
 }
 
 void front_matter_free(corpus_front *fm)
@@ -85,7 +98,7 @@ int front_matter_parse(corpus_reader *r, const char *data, size_t len, corpus_fr
     bool closed = false;
     while (off < len) {
         size_t n = line_span(data + off, len - off, &adv, &nl);
-        if (marker_line(data + off, n, '-') || marker_line(data + off, n, '.')) {
+        if (fence_line(data + off, n, '-') || fence_line(data + off, n, '.')) {
             yaml_end = off;
             off += adv;
             closed = true;
@@ -473,6 +486,8 @@ void markdown_strip(const char *text, size_t len, wbuf *out)
         if (h >= 1 && h <= 6 && (h == n || s[h] == ' ' || s[h] == '\t')) {
             s += h;
             n -= h;
+            while (n && (s[0] == ' ' || s[0] == '\t'))
+                s++, n--;
             while (n && (s[n - 1] == '#' || s[n - 1] == ' ' || s[n - 1] == '\t'))
                 n--;
         }

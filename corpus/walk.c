@@ -74,6 +74,10 @@ static long input_read(walk_input *in, char *buf, size_t n)
         if (got > 0)
             return got;
         if (got < 0 || errnum != Z_OK) {
+            /* zlib names the stream "<fd:N>: "; the caller names the file. */
+            const char *colon = msg && strncmp(msg, "<fd:", 4) == 0 ? strstr(msg, ": ") : NULL;
+            if (colon)
+                msg = colon + 2;
             snprintf(in->err, sizeof in->err, "%s", errnum == Z_ERRNO ? strerror(errno) : msg);
             return -1;
         }
@@ -91,7 +95,7 @@ static long input_read(walk_input *in, char *buf, size_t n)
 }
 
 /* Reads a whole file (at most cap + 1 bytes) into out.  Returns 0, 1 when
- * the file is over cap, -1 on a read error (in->err), WARTA_ENOMEM. */
+ * the file is over cap, 2 on a read error (in->err), WARTA_ENOMEM. */
 static int input_read_all(walk_input *in, size_t cap, size_t hint, wbuf *out)
 {
     if (hint && wbuf_reserve(out, hint < cap ? hint + 1 : cap + 1))
@@ -102,7 +106,7 @@ static int input_read_all(walk_input *in, size_t cap, size_t hint, wbuf *out)
             return WARTA_ENOMEM;
         long got = input_read(in, out->data + out->len, want);
         if (got < 0)
-            return -1;
+            return 2;
         if (got == 0)
             break;
         out->len += (size_t)got;
@@ -230,7 +234,7 @@ static int walk_file(walker *w, const char *path, const char *rel, int format, b
     w->stats->bytes += data.len;
     if (got == WARTA_ENOMEM) {
         rc = WARTA_ENOMEM;
-    } else if (got < 0) {
+    } else if (got == 2) {
         corpus_report(&r, CP_FILE, 0, true, "%s (%s), skipped", damage, in.err);
     } else if (got == 1) {
         if (format == CORPUS_JSON)
