@@ -54,21 +54,6 @@ results=$work/results.tsv   # run engine metric value
 : > "$results"
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }
 
-# warta core index bytes (dictionary, postings, positions, lengths: no
-# stored text) from `warta stats --json`.
-warta_core_bytes() {
-  local s=$work/stats.json
-  "$WARTA" stats -i "$1" --json > "$s" 2>/dev/null || return 0
-  local v
-  v=$(jget bytes.without_store "$s")
-  if [ -z "$v" ]; then
-    local total store
-    total=$(jget bytes.total "$s"); store=$(jget bytes.store "$s")
-    [ -n "$total" ] && [ -n "$store" ] && v=$((total - store))
-  fi
-  echo "$v"
-}
-
 run_warta() {  # run jobs
   local r=$1 jobs=$2 dir=$work/warta-j$2 f=$work/warta-j$2.json
   rm -rf "$dir"
@@ -78,7 +63,7 @@ run_warta() {  # run jobs
   record "$r" "warta-j$jobs" rss_mb "$(jget peak_rss_mb "$f")"
   if [ "$jobs" = 2 ]; then
     record "$r" warta total_bytes "$(jget index_bytes "$f")"
-    record "$r" warta index_bytes "$(warta_core_bytes "$dir")"
+    record "$r" warta index_bytes "$(warta_core_bytes "$dir" "$work/stats.json")"
     local q=$work/warta-query.json
     "$WARTA" bench -i "$dir" --queries "$queries" -k "$k" --json > "$q" ||
       die "warta bench --queries failed (see above)"
@@ -96,6 +81,7 @@ run_peer() {  # run engine
   esac
   record "$r" "$e" build_s "$(kv build_seconds "$f")"
   record "$r" "$e" index_bytes "$(kv index_bytes "$f")"
+  [ "$e" = fts5 ] && record "$r" "$e" used_bytes "$(kv used_bytes "$f")"
   for m in mean_us p50_us p99_us qps; do record "$r" "$e" "$m" "$(kv $m "$f")"; done
 }
 
@@ -143,6 +129,9 @@ table=$work/table.md
     echo "| warta / Xapian | $(ratio "$w_b2" "$x_b") (jobs 1: $(ratio "$w_b1" "$x_b")) | $(ratio "$w_ix" "$x_ix") | $(ratio "$w_mean" "$x_mean") | $(ratio "$w_p50" "$x_p50") | $(ratio "$w_p99" "$x_p99") |"
   echo
   echo "warta's whole index with the compressed document store: $(mb "$w_tot") MB; peak RSS while indexing (--jobs 2): $(fmt "$w_rss" 0) MB."
+  [ "$use_fts5" = 1 ] &&
+    echo "FTS5's database file after \`optimize\`: $(mb "$f_ix") MB, of which pages in use: $(mb "$(med fts5 used_bytes)") MB (the rest is free pages a VACUUM would return)."
+  true
 } > "$table"
 
 # The targets of the index and search issues, checked.

@@ -88,7 +88,21 @@ ratio() {
 fmt() { awk -v a="$1" -v d="${2:-1}" 'BEGIN { if (a == "") print "-"; else printf "%.*f\n", d, a }'; }
 
 # mb BYTES: megabytes (10^6) with one decimal.
-mb() { awk -v a="$1" 'BEGIN { if (a == "") print "-"; else printf "%.1f\n", a / 1e6 }'; }
+mb() { awk -v a="$1" 'BEGIN { if (a == "") print "-"; else if (a < 1e7) printf "%.2f\n", a / 1e6; else printf "%.1f\n", a / 1e6 }'; }
+
+# warta_core_bytes INDEX SCRATCH.json: the bytes of warta's index without
+# its stored text (dictionary, postings, positions, lengths), from `warta
+# stats --json`; empty when stats cannot say.
+warta_core_bytes() {
+  local s=$2 v total store
+  "$WARTA" stats -i "$1" --json > "$s" 2>/dev/null || return 0
+  v=$(jget bytes.without_store "$s")
+  if [ -z "$v" ]; then
+    total=$(jget bytes.total "$s"); store=$(jget bytes.store "$s")
+    if [ -n "$total" ] && [ -n "$store" ]; then v=$((total - store)); fi
+  fi
+  echo "$v"
+}
 
 # The machine, for result files.
 machine_info() {

@@ -54,7 +54,21 @@ static void put_id(FILE *f, const char *id, size_t len)
     fputc('\n', f);
 }
 
-static int build(const options *o, char **paths, size_t npaths, long long *docs, double *secs)
+/* The integer a one-value PRAGMA returns, 0 on error. */
+static long long pragma_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Builds the table; *used is the bytes of the database's pages in use (the
+ * file minus the free pages `optimize` leaves behind). */
+static int build(const options *o, char **paths, size_t npaths, long long *docs, double *secs,
+                 long long *used)
 {
     char idpath[4096];
     snprintf(idpath, sizeof idpath, "%s.ids", o->db);
@@ -109,6 +123,8 @@ static int build(const options *o, char **paths, size_t npaths, long long *docs,
         goto out_close;
     }
     *docs = n;
+    *used = pragma_int(db, "PRAGMA page_count") - pragma_int(db, "PRAGMA freelist_count");
+    *used *= pragma_int(db, "PRAGMA page_size");
     rc = 0;
 out_close:
     sqlite3_finalize(ins);
@@ -385,13 +401,14 @@ int main(int argc, char **argv)
     bl_report_begin(&rep, stdout, o.json);
     bl_report_str(&rep, "engine", "fts5");
     if (optind < argc) {
-        long long docs = 0;
+        long long docs = 0, used = 0;
         double secs = 0;
-        if (build(&o, argv + optind, (size_t)(argc - optind), &docs, &secs))
+        if (build(&o, argv + optind, (size_t)(argc - optind), &docs, &secs, &used))
             return 1;
         bl_report_int(&rep, "docs", docs);
         bl_report_num(&rep, "build_seconds", secs);
         bl_report_int(&rep, "index_bytes", bl_path_bytes(o.db));
+        bl_report_int(&rep, "used_bytes", used);
     }
     if (o.queries && run_queries(&o, &rep))
         return 1;

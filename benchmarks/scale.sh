@@ -70,10 +70,7 @@ for f in $factors; do
       die "warta bench --index failed at ${f}x"
     "$WARTA" bench -i "$dir" --queries "$queries" --json > "$work/warta-$f.query.json" ||
       die "warta bench failed at ${f}x"
-    core=
-    if "$WARTA" stats -i "$dir" --json > "$work/warta-$f.stats.json" 2>/dev/null; then
-      core=$(jget bytes.without_store "$work/warta-$f.stats.json")
-    fi
+    core=$(warta_core_bytes "$dir" "$work/warta-$f.stats.json")
     b=$work/warta-$f.build.json q=$work/warta-$f.query.json
     printf 'warta\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$(jget articles "$b")" "$(jget seconds "$b")" \
       "$(jget index_bytes "$b")" "$core" "$(jget mean_us "$q")" "$(jget p50_us "$q")" \
@@ -99,7 +96,9 @@ done
 
 # engine factor articles build_s total_bytes index_bytes mean p50 p99
 all=$work/scale.tsv
-cat "$work"/done/* 2>/dev/null | sort -k1,1 -k2,2n > "$all" || true
+cat "$work"/done/* 2>/dev/null |
+  awk -F'\t' '{ o = ($1 == "warta") ? 1 : ($1 == "fts5") ? 2 : 3; print o "\t" $0 }' |
+  sort -t$'\t' -k1,1n -k3,3n | cut -f2- > "$all" || true
 table=$work/table.md
 {
   echo "| engine | factor | articles | build s | articles/s | index MB | total MB | mean µs | p50 µs | p99 µs |"
