@@ -26,7 +26,7 @@ done
 printf 'harga beras\nbanjir Bekasi rumah\nmini-11\tkabut asap Riau\nkopi\n' > "$tmp/q"
 "$warta" bench -i "$ix" --queries "$tmp/q" --warmup 2 --repeat 3 --json > "$tmp/q.json" || fail "bench --queries failed"
 "$b/json_check" "$tmp/q.json" || fail "bench --json is not JSON: $(cat "$tmp/q.json")"
-for key in index queries passes threads k hits empty mean_us p50_us p90_us p99_us max_us qps wall_seconds; do
+for key in index queries passes threads k hits rejected mean_us p50_us p90_us p99_us max_us qps wall_seconds; do
   "$b/json_check" --get "$key" "$tmp/q.json" > /dev/null || fail "bench --json lacks $key"
 done
 [ "$("$b/json_check" --get queries "$tmp/q.json")" = 12 ] || fail "4 queries x 3 passes is not 12"
