@@ -463,7 +463,20 @@ WARTA_API int warta_stem(warta_analyzer *a, const char *word, size_t len, char *
     int rc = normalize_word(&a->nz, word, len, norm, &nn);
     if (rc != 0)
         return rc;
-    size_t sn = stem_word(a->sh->no_lexicon ? NULL : &a->sh->roots, norm, nn, stem);
+    const wordset *roots = a->sh->no_lexicon ? NULL : &a->sh->roots;
+    size_t sn = stem_word(roots, norm, nn, stem);
+    const char *hy = memchr(norm, '-', nn);
+    if (hy && !memchr(hy + 1, '-', nn - (size_t)(hy - norm) - 1) && hy > norm &&
+        hy < norm + nn - 1) {
+        /* A reduplication (anak-anak, berlari-lari) stems to its base, as in analysis. */
+        char x[NORM_MAX + 1], y[NORM_MAX + 1];
+        size_t xn = stem_word(roots, norm, (size_t)(hy - norm), x);
+        size_t yn = stem_word(roots, hy + 1, nn - (size_t)(hy - norm) - 1, y);
+        if (xn == yn && memcmp(x, y, xn) == 0) {
+            memcpy(stem, x, xn + 1);
+            sn = xn;
+        }
+    }
     if (sn + 1 > cap)
         return WARTA_EINVAL;
     memcpy(out, stem, sn + 1);

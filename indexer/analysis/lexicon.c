@@ -2,8 +2,9 @@
  * lexicon.c: reading the hunspell-id root lexicon and the front-coded word
  * lists stored in an index (see lexicon.h).  The .dic is read in one go and
  * parsed in place; the .aff is read only for its PFX/SFX headers and entries,
- * to give each affix flag its LIC_* bits (a suffix flag also carries the bits
- * of the prefix flags it continues with, as in the circumfix "an/K1").
+ * to give each affix flag its LIC_* bits: a prefix or suffix flag licenses
+ * that affix alone, a suffix flag continuing with a CIRCUMFIX prefix flag
+ * (ke-an: "an/K1") licenses the confix instead.
  */
 #include "lexicon.h"
 
@@ -57,8 +58,9 @@ static int read_file(const char *path, char **out, size_t *outlen)
 
 /* Flags are two characters (FLAG long): index by their two bytes. */
 typedef struct flagbits {
-    uint16_t bits[65536];   /* LIC_* bits of the flag's own affixes */
-    uint16_t cont[65536];   /* bits gathered from the flags an affix continues with */
+    uint32_t bits[65536];   /* LIC_* bits a root with this flag gets */
+    uint32_t ptype[65536];  /* prefix flags: the prefix types (LIC_DI..LIC_KU) */
+    bool circ[65536];       /* prefix flags: only inside a confix (CIRCUMFIX) */
 } flagbits;
 
 static unsigned flag_index(const char *f)
@@ -66,36 +68,91 @@ static unsigned flag_index(const char *f)
     return (unsigned)(unsigned char)f[0] << 8 | (unsigned char)f[1];
 }
 
-static uint16_t prefix_bits(const char *a, size_t n)
+/* The type of the outermost prefix of a prefix string ("memper" -> meN-). */
+static uint32_t prefix_bits(const char *a, size_t n)
 {
-    if (n >= 2 && a[0] == 'd' && a[1] == 'i')
+    if (n < 2)
+        return 0;
+    if (a[0] == 'd' && a[1] == 'i')
         return LIC_DI;
-    if (n >= 2 && a[0] == 'k' && a[1] == 'e')
+    if (a[0] == 'k' && a[1] == 'e')
         return LIC_KE;
-    if (n >= 2 && a[0] == 'k' && (a[1] == 'u' || a[1] == 'a'))
+    if (a[0] == 'k' && (a[1] == 'u' || a[1] == 'a'))
         return LIC_KU;
-    if (n >= 2 && a[0] == 's' && a[1] == 'e')
+    if (a[0] == 's' && a[1] == 'e')
         return LIC_SE;
-    if (n >= 2 && a[0] == 'b' && a[1] == 'e')
+    if (a[0] == 'b' && a[1] == 'e')
         return LIC_BER;
-    if (n >= 2 && a[0] == 't' && a[1] == 'e')
+    if (a[0] == 't' && a[1] == 'e')
         return LIC_TER;
-    if (n >= 2 && a[0] == 'm' && a[1] == 'e')
+    if (a[0] == 'm' && a[1] == 'e')
         return LIC_MEN;
-    if (n >= 2 && a[0] == 'p' && a[1] == 'e')
+    if (a[0] == 'p' && a[1] == 'e')
         return LIC_PE;
     return 0;
 }
 
-static uint16_t suffix_bits(const char *a, size_t n)
+static bool strip_end(const char *a, size_t *n, const char *suf)
 {
-    if (n == 1 && a[0] == 'i')
-        return LIC_I;
-    if (n == 3 && memcmp(a, "kan", 3) == 0)
-        return LIC_KAN;
-    if (n == 2 && memcmp(a, "an", 2) == 0)
-        return LIC_AN;
-    return 0;
+    size_t k = strlen(suf);
+    if (*n < k || memcmp(a + *n - k, suf, k) != 0)
+        return false;
+    *n -= k;
+    return true;
+}
+
+/* Bits of a suffix string such as "an", "kan", "annya", "-Ku", "ikah". */
+static uint32_t suffix_bits(const char *s, size_t n)
+{
+    char a[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < sizeof a; i++)
+        if (s[i] != '-')
+            a[k++] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+    uint32_t bits = 0;
+    if (!strip_end(a, &k, "lah") && !strip_end(a, &k, "kah"))
+        strip_end(a, &k, "pun");
+    if (strip_end(a, &k, "ku") || strip_end(a, &k, "mu"))
+        bits |= LIC_KUMU;
+    else
+        strip_end(a, &k, "nya");
+    if (k == 1 && a[0] == 'i')
+        bits |= LIC_I;
+    else if (k == 3 && memcmp(a, "kan", 3) == 0)
+        bits |= LIC_KAN;
+    else if (k == 2 && memcmp(a, "an", 2) == 0)
+        bits |= LIC_AN;
+    return bits;
+}
+
+/* One PFX/SFX entry line: kind 'P' or 'S', flag, affix (without "/..."),
+ * continuation flags.  Returns false for other lines. */
+static bool affix_entry(const char *line, char *kind, char flag[3], char *affix, size_t acap,
+                        char *cont, size_t ccap)
+{
+    char k[8], f[8], strip[64], add[128], cond[64];
+    if (strncmp(line, "PFX ", 4) != 0 && strncmp(line, "SFX ", 4) != 0)
+        return false;
+    if (sscanf(line, "%7s %7s %63s %127s %63s", k, f, strip, add, cond) < 5 || strlen(f) != 2)
+        return false;
+    *kind = k[0];
+    memcpy(flag, f, 3);
+    char *slash = strchr(add, '/');
+    cont[0] = '\0';
+    if (slash) {
+        *slash = '\0';
+        snprintf(cont, ccap, "%s", slash + 1);
+    }
+    snprintf(affix, acap, "%s", strcmp(add, "0") == 0 ? "" : add);
+    return true;
+}
+
+static bool has_flag(const char *flags, const char *f)
+{
+    for (size_t j = 0; flags[j] && flags[j + 1]; j += 2)
+        if (flags[j] == f[0] && flags[j + 1] == f[1])
+            return true;
+    return false;
 }
 
 /* Parses the .aff next to the .dic (if any) into fb. */
@@ -118,56 +175,67 @@ static int read_affixes(const char *dic_path, flagbits *fb)
         return rc;
     if (rc != 0)
         return 0;
-    /* Continuation flags of suffix entries, resolved after all prefixes are known. */
-    typedef struct pending { unsigned flag; char cont[32]; } pending;
-    pending *pend = NULL;
-    size_t npend = 0, cappend = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char kind[8], flag[8], strip[64], add[96], cond[64];
-        if (strncmp(line, "PFX ", 4) != 0 && strncmp(line, "SFX ", 4) != 0)
-            continue;
-        int k = sscanf(line, "%7s %7s %63s %95s %63s", kind, flag, strip, add, cond);
-        if (k < 5 || strlen(flag) != 2)
-            continue;
-        char *slash = strchr(add, '/');
-        char cont[32] = "";
-        if (slash) {
-            *slash = '\0';
-            snprintf(cont, sizeof cont, "%s", slash + 1);
+    char circumfix[3] = "";
+    /* Pass 1: the CIRCUMFIX flag and the prefix flags. */
+    for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        char kind, flag[3], affix[128], cont[64];
+        if (strncmp(line, "CIRCUMFIX ", 10) == 0)
+            sscanf(line + 10, "%2s", circumfix);
+        else if (affix_entry(line, &kind, flag, affix, sizeof affix, cont, sizeof cont) &&
+                 kind == 'P') {
+            unsigned fi = flag_index(flag);
+            fb->ptype[fi] |= prefix_bits(affix, strlen(affix));
+            if (circumfix[0] && has_flag(cont, circumfix))
+                fb->circ[fi] = true;
         }
-        const char *affix = strcmp(add, "0") == 0 ? "" : add;
-        unsigned fi = flag_index(flag);
-        if (kind[0] == 'P') {
-            fb->bits[fi] |= prefix_bits(affix, strlen(affix));
-        } else {
-            fb->bits[fi] |= suffix_bits(affix, strlen(affix));
-            if (cont[0]) {
-                if (npend == cappend) {
-                    size_t c = cappend ? cappend * 2 : 64;
-                    pending *p = wrealloc(pend, c * sizeof *p);
-                    if (!p) {
-                        wfree(pend);
-                        wfree(text);
-                        return WARTA_ENOMEM;
+        if (nl)
+            *nl = '\n';
+        line = nl ? nl + 1 : NULL;
+    }
+    /* Pass 2: suffix flags, with the confixes their continuations make. */
+    static const uint32_t prefixes[] = {LIC_DI, LIC_KE, LIC_SE, LIC_BER, LIC_TER, LIC_MEN, LIC_PE,
+                                        LIC_KU};
+    for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        char kind, flag[3], affix[128], cont[64];
+        if (affix_entry(line, &kind, flag, affix, sizeof affix, cont, sizeof cont)) {
+            unsigned fi = flag_index(flag);
+            if (kind == 'P') {
+                if (!fb->circ[fi])
+                    fb->bits[fi] |= fb->ptype[fi];
+            } else {
+                uint32_t sb = suffix_bits(affix, strlen(affix));
+                uint32_t deriv = sb & (LIC_I | LIC_KAN | LIC_AN);
+                bool confix = false;
+                for (size_t j = 0; cont[j] && cont[j + 1]; j += 2) {
+                    unsigned ci = flag_index(cont + j);
+                    if (!fb->circ[ci])
+                        continue;
+                    confix = true;
+                    for (size_t p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
+                        if (!(fb->ptype[ci] & prefixes[p]))
+                            continue;
+                        if (deriv)
+                            fb->bits[fi] |= stem_confix_bit(prefixes[p], deriv);
+                        else
+                            fb->bits[fi] |= prefixes[p];  /* the prefix with -nya, -lah: alone */
                     }
-                    pend = p;
-                    cappend = c;
                 }
-                pend[npend].flag = fi;
-                memcpy(pend[npend].cont, cont, sizeof cont);
-                npend++;
+                if (!confix)
+                    fb->bits[fi] |= sb;
+                else
+                    fb->bits[fi] |= sb & LIC_KUMU;
             }
         }
+        if (nl)
+            *nl = '\n';
+        line = nl ? nl + 1 : NULL;
     }
-    for (size_t i = 0; i < npend; i++) {
-        const char *c = pend[i].cont;
-        for (size_t j = 0; c[j] && c[j + 1]; j += 2)
-            fb->cont[pend[i].flag] |= fb->bits[flag_index(c + j)] &
-                                      (LIC_DI | LIC_KE | LIC_SE | LIC_BER | LIC_TER | LIC_MEN |
-                                       LIC_PE | LIC_KU);
-    }
-    wfree(pend);
     wfree(text);
     return 0;
 }
@@ -236,13 +304,12 @@ int lexicon_load(wordset *roots, const char *dic_path, char *err, size_t errlen)
             we++;
         if (we == w)
             continue;
-        uint16_t bits = 0;
+        uint32_t bits = 0;
         if (we < le && *we == '/') {
             bits |= LIC_ANY;
             char *f = we + 1;
             while (f + 1 < le && f[0] > ' ' && f[1] > ' ') {
-                unsigned fi = flag_index(f);
-                bits |= fb->bits[fi] | fb->cont[fi];
+                bits |= fb->bits[flag_index(f)];
                 f += 2;
             }
         }
@@ -289,7 +356,7 @@ int lexicon_load(wordset *roots, const char *dic_path, char *err, size_t errlen)
 typedef struct keyref {
     const char *key;    /* key bytes, in the set's arena */
     size_t len;         /* key length */
-    uint16_t val;       /* its value */
+    uint32_t val;       /* its value */
 } keyref;
 
 typedef struct collect {
@@ -297,7 +364,7 @@ typedef struct collect {
     size_t n;           /* entries used */
 } collect;
 
-static void collect_one(void *ctx, const char *key, size_t len, uint16_t val)
+static void collect_one(void *ctx, const char *key, size_t len, uint32_t val)
 {
     collect *c = ctx;
     c->refs[c->n].key = key;
@@ -335,10 +402,8 @@ void wordlist_encode(const wordset *s, bool with_values, wbuf *out)
         wbuf_put_varint(out, shared);
         wbuf_put_varint(out, c.refs[i].len - shared);
         wbuf_append(out, c.refs[i].key + shared, c.refs[i].len - shared);
-        if (with_values) {
-            wbuf_putc(out, (char)(c.refs[i].val & 0xff));
-            wbuf_putc(out, (char)(c.refs[i].val >> 8));
-        }
+        if (with_values)
+            wbuf_put_varint(out, c.refs[i].val);
         prev = c.refs[i].key;
         prevlen = c.refs[i].len;
     }
@@ -365,12 +430,12 @@ int wordlist_decode(wordset *s, bool with_values, const uint8_t **pp, const uint
         memcpy(key + shared, p, (size_t)suffix);
         p += suffix;
         size_t len = (size_t)(shared + suffix);
-        uint16_t val = 0;
+        uint32_t val = 0;
         if (with_values) {
-            if (end - p < 2)
+            uint64_t v;
+            if (!varint_get(&p, end, &v) || v > UINT32_MAX)
                 return WARTA_ECORRUPT;
-            val = (uint16_t)(p[0] | p[1] << 8);
-            p += 2;
+            val = (uint32_t)v;
         }
         if (i > 0) {
             size_t m = len < prevlen ? len : prevlen;

@@ -23,7 +23,7 @@ int lexicon_load(wordset *roots, const char *dic_path, char *err, size_t errlen)
 
 /* Appends the keys of s, sorted bytewise, front-coded:
  *   varint count, then per key: varint shared-prefix length, varint suffix
- *   length, suffix bytes, and (with_values) the 16-bit value, LE.
+ *   length, suffix bytes, and (with_values) the 32-bit value as a varint.
  * Deterministic.  Errors are left in out->oom. */
 void wordlist_encode(const wordset *s, bool with_values, wbuf *out);
 

@@ -31,7 +31,7 @@ enum { DS_NONE, DS_I, DS_KAN, DS_AN };
 typedef struct reading {
     char root[STEM_MAX_WORD + 2];  /* the candidate root, NUL-terminated */
     size_t len;                    /* its length */
-    bool licensed;                 /* every affix allowed by the root's flags */
+    int tier;                      /* license_tier(): 2 licensed, 1 trusted */
     int recodes;                   /* letters restored by recoding (t of tulis) */
     int pieces;                    /* affixes removed */
 } reading;
@@ -39,12 +39,14 @@ typedef struct reading {
 typedef struct search {
     const wordset *roots;          /* the lexicon, NULL for rules only */
     int dsuf;                      /* derivational suffix of the current reading */
+    bool kumu;                     /* the current reading removed -ku or -mu */
+    bool bel_ajar;                 /* the word starts with bel-/pel- + ajar */
     int suffix_pieces;             /* suffixes removed in the current reading */
     reading best;                  /* best reading so far */
     bool have;                     /* best is set */
 } search;
 
-static const uint16_t prefix_lic[PX_COUNT] = {
+static const uint32_t prefix_lic[PX_COUNT] = {
     LIC_DI, LIC_KE, LIC_SE, LIC_BER, LIC_TER, LIC_MEN, LIC_PE, LIC_PE,
 };
 
@@ -94,8 +96,8 @@ static bool better(const reading *a, const reading *b, bool rules_only)
             return a->len > b->len;
         return strcmp(a->root, b->root) < 0;
     }
-    if (a->licensed != b->licensed)
-        return a->licensed;
+    if (a->tier != b->tier)
+        return a->tier > b->tier;
     if (a->len != b->len)
         return a->len > b->len;
     if (a->recodes != b->recodes)
@@ -111,29 +113,80 @@ static bool plausible_root(const char *r, size_t n)
     return n >= 4 && has_vowel(r, n) && has_vowel(r + 1, n - 1);
 }
 
+uint32_t stem_confix_bit(uint32_t prefix, uint32_t suffix)
+{
+    switch (prefix) {
+    case LIC_DI: return suffix == LIC_I ? LIC_DI_I : suffix == LIC_KAN ? LIC_DI_KAN : 0;
+    case LIC_KE: return suffix == LIC_AN ? LIC_KE_AN : 0;
+    case LIC_SE: return suffix == LIC_AN ? LIC_SE_AN : 0;
+    case LIC_BER: return suffix == LIC_KAN ? LIC_BER_KAN : suffix == LIC_AN ? LIC_BER_AN : 0;
+    case LIC_TER: return suffix == LIC_I ? LIC_TER_I : suffix == LIC_KAN ? LIC_TER_KAN : 0;
+    case LIC_MEN: return suffix == LIC_I ? LIC_MEN_I : suffix == LIC_KAN ? LIC_MEN_KAN : 0;
+    case LIC_PE:
+        return suffix == LIC_I ? LIC_PE_I : suffix == LIC_KAN ? LIC_PE_KAN
+             : suffix == LIC_AN ? LIC_PE_AN : 0;
+    default: return 0;
+    }
+}
+
+static const uint32_t dsuf_lic[4] = {0, LIC_I, LIC_KAN, LIC_AN};
+
+/* How much a reading is to be believed: 2 when the root's affix flags
+ * license every affix; 1 when they do not, but the affixes are the
+ * productive, unambiguous ones (di-, ter-, per-, meN-, ber-, -kan, -an) and
+ * the root takes affixes at all; 0 (rejected) otherwise: ke-, se-, pe-,
+ * -i, -ku, -mu are too often the first or last letters of a name or a
+ * root (Kediri, Sepaku, Pemalang, Bekasi, Maluku) to be trusted without the
+ * lexicon's word. */
+static int license_tier(const search *S, uint32_t lic, int first)
+{
+    uint32_t suf = dsuf_lic[S->dsuf];
+    if (first < 0 && !suf && !S->kumu)
+        return 2;                      /* inflection only: -nya, particles */
+    if (!(lic & LIC_ANY))
+        return 0;
+    bool ok = true;
+    if (first >= 0 && suf) {
+        uint32_t p = prefix_lic[first];
+        ok = (lic & stem_confix_bit(p, suf)) || ((lic & p) && (lic & suf));
+    } else if (first >= 0) {
+        ok = (lic & prefix_lic[first]) != 0;
+    } else if (suf == LIC_I) {
+        /* the bare -i verb (akhiri) is the meN-i / di-i verb without its prefix */
+        ok = (lic & (LIC_I | LIC_MEN_I | LIC_DI_I | LIC_TER_I)) != 0;
+    } else if (suf == LIC_KAN) {
+        ok = (lic & (LIC_KAN | LIC_MEN_KAN | LIC_DI_KAN | LIC_TER_KAN | LIC_BER_KAN)) != 0;
+    } else if (suf) {
+        ok = (lic & suf) != 0;
+    }
+    if (S->kumu && !(lic & LIC_KUMU))
+        ok = false;
+    if (ok)
+        return 2;
+    bool trusted_prefix = first < 0 || first == PX_DI || first == PX_TER || first == PX_PER ||
+                          first == PX_MEN || first == PX_BER;
+    bool trusted_suffix = S->dsuf == DS_NONE || S->dsuf == DS_KAN || S->dsuf == DS_AN;
+    return trusted_prefix && trusted_suffix && !S->kumu ? 1 : 0;
+}
+
 static void consider(search *S, const char *r, size_t n, int first, int recodes, int pieces)
 {
     if (n < MIN_ROOT || n > STEM_MAX_WORD)
         return;
     reading cand;
     if (S->roots) {
-        uint16_t lic;
+        uint32_t lic;
         if (!wordset_get(S->roots, r, n, &lic))
             return;
-        bool ok = (lic & LIC_ANY) != 0;
-        if (ok && first >= 0 && !(lic & prefix_lic[first]))
-            ok = false;
-        if (ok && S->dsuf == DS_I && !(lic & LIC_I))
-            ok = false;
-        if (ok && S->dsuf == DS_KAN && !(lic & LIC_KAN))
-            ok = false;
-        if (ok && S->dsuf == DS_AN && !(lic & LIC_AN))
-            ok = false;
-        cand.licensed = ok;
+        cand.tier = license_tier(S, lic, first);
+        if (S->bel_ajar && n >= 4 && memcmp(r, "ajar", 4) == 0)
+            cand.tier = 2;
+        if (cand.tier == 0)
+            return;
     } else {
         if (!plausible_root(r, n))
             return;
-        cand.licensed = false;
+        cand.tier = 0;
     }
     memcpy(cand.root, r, n);
     cand.root[n] = '\0';
@@ -296,6 +349,7 @@ size_t stem_word(const wordset *roots, const char *w, size_t n, char *out)
     search S;
     memset(&S, 0, sizeof S);
     S.roots = roots;
+    S.bel_ajar = bel_ajar;
     for (size_t p = 0; p < sizeof particles / sizeof particles[0]; p++) {
         if (!ends_with(w, n, particles[p].s, particles[p].n))
             continue;
@@ -311,6 +365,7 @@ size_t stem_word(const wordset *roots, const char *w, size_t n, char *out)
                 if (n3 < MIN_ROOT)
                     continue;
                 S.dsuf = (int)d;
+                S.kumu = q == 1 || q == 2;
                 int sp = (p > 0) + (q > 0) + (d > 0);
                 S.suffix_pieces = sp;
                 if (sp > 0)

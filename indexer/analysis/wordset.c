@@ -77,7 +77,7 @@ static int grow(wordset *s)
     return 0;
 }
 
-int wordset_put(wordset *s, const char *key, size_t len, uint16_t val)
+int wordset_put(wordset *s, const char *key, size_t len, uint32_t val)
 {
     if (len > WORDSET_MAX_KEY)
         return 0;
@@ -87,16 +87,16 @@ int wordset_put(wordset *s, const char *key, size_t len, uint16_t val)
     bool found;
     size_t i = probe(s, key, len, h, &found);
     if (found) {
-        unsigned char *v = (unsigned char *)s->arena + s->slots[i] - 1 + 1 + len;
-        uint16_t old = (uint16_t)(v[0] | v[1] << 8);
+        char *v = s->arena + s->slots[i] + len;
+        uint32_t old;
+        memcpy(&old, v, 4);
         old |= val;
-        v[0] = (unsigned char)(old & 0xff);
-        v[1] = (unsigned char)(old >> 8);
+        memcpy(v, &old, 4);
         return 0;
     }
-    if (s->arena_len + len + 3 > s->arena_cap) {
+    if (s->arena_len + len + 5 > s->arena_cap) {
         size_t cap = s->arena_cap * 2;
-        while (cap < s->arena_len + len + 3)
+        while (cap < s->arena_len + len + 5)
             cap *= 2;
         if (cap > UINT32_MAX - 1)
             return WARTA_ENOMEM;
@@ -109,37 +109,37 @@ int wordset_put(wordset *s, const char *key, size_t len, uint16_t val)
     size_t off = s->arena_len;
     s->arena[off] = (char)(unsigned char)len;
     memcpy(s->arena + off + 1, key, len);
-    s->arena[off + 1 + len] = (char)(val & 0xff);
-    s->arena[off + 2 + len] = (char)(val >> 8);
-    s->arena_len += len + 3;
+    memcpy(s->arena + off + 1 + len, &val, 4);
+    s->arena_len += len + 5;
     s->slots[i] = (uint32_t)off + 1;
     s->tags[i] = (uint32_t)(h >> 32);
     s->count++;
     return 0;
 }
 
-bool wordset_get(const wordset *s, const char *key, size_t len, uint16_t *val)
+bool wordset_get(const wordset *s, const char *key, size_t len, uint32_t *val)
 {
     if (!s->slots || len > WORDSET_MAX_KEY)
         return false;
     bool found;
     size_t i = probe(s, key, len, whash(key, len), &found);
     if (found && val) {
-        const unsigned char *v = (const unsigned char *)s->arena + s->slots[i] + len;
-        *val = (uint16_t)(v[0] | v[1] << 8);
+        memcpy(val, s->arena + s->slots[i] + len, 4);
     }
     return found;
 }
 
 void wordset_each(const wordset *s,
-                  void (*fn)(void *ctx, const char *key, size_t len, uint16_t val), void *ctx)
+                  void (*fn)(void *ctx, const char *key, size_t len, uint32_t val), void *ctx)
 {
     size_t off = 0;
     while (off < s->arena_len) {
         const unsigned char *k = (const unsigned char *)s->arena + off;
         size_t len = k[0];
-        fn(ctx, (const char *)k + 1, len, (uint16_t)(k[1 + len] | k[2 + len] << 8));
-        off += len + 3;
+        uint32_t v;
+        memcpy(&v, k + 1 + len, 4);
+        fn(ctx, (const char *)k + 1, len, v);
+        off += len + 5;
     }
 }
 

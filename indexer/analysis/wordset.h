@@ -17,7 +17,7 @@
 #define WORDSET_MAX_KEY 255
 
 typedef struct wordset {
-    char *arena;          /* keys, each as one length byte, its bytes, a 16-bit value (LE) */
+    char *arena;          /* keys, each as one length byte, its bytes, a 32-bit value (host order) */
     size_t arena_len;     /* bytes used in arena */
     size_t arena_cap;     /* bytes allocated in arena */
     uint32_t *slots;      /* per slot: arena offset + 1 of its key, 0 = empty */
@@ -52,10 +52,10 @@ static inline uint64_t whash(const void *p, size_t n)
 /* Prepares an empty set sized for about `expect` keys.  0 or WARTA_ENOMEM. */
 int wordset_init(wordset *s, size_t expect);
 
-/* Adds a key with a 16-bit value (keys longer than WORDSET_MAX_KEY are
+/* Adds a key with a 32-bit value (keys longer than WORDSET_MAX_KEY are
  * ignored); a key already present gets its value ORed with val.
  * 0 or WARTA_ENOMEM. */
-int wordset_put(wordset *s, const char *key, size_t len, uint16_t val);
+int wordset_put(wordset *s, const char *key, size_t len, uint32_t val);
 
 static inline int wordset_add(wordset *s, const char *key, size_t len)
 {
@@ -63,7 +63,7 @@ static inline int wordset_add(wordset *s, const char *key, size_t len)
 }
 
 /* True when key is in the set; *val (if not NULL) receives its value. */
-bool wordset_get(const wordset *s, const char *key, size_t len, uint16_t *val);
+bool wordset_get(const wordset *s, const char *key, size_t len, uint32_t *val);
 
 static inline bool wordset_has(const wordset *s, const char *key, size_t len)
 {
@@ -72,7 +72,7 @@ static inline bool wordset_has(const wordset *s, const char *key, size_t len)
 
 /* Calls fn for every key and value, in insertion order. */
 void wordset_each(const wordset *s,
-                  void (*fn)(void *ctx, const char *key, size_t len, uint16_t val), void *ctx);
+                  void (*fn)(void *ctx, const char *key, size_t len, uint32_t val), void *ctx);
 
 void wordset_free(wordset *s);
 
