@@ -602,7 +602,7 @@ static int count_flat(qexec *x, const qtree *const *kids, size_t nk)
             nnot++;
         }
     }
-    if (nshould == 1 && nnot == 0 && !filters && seg_ndeleted(r) == 0) {
+    if (nshould == 1 && nnot == 0 && !filters && seg_ndeleted(r) == 0 && !only->title) {
         const qcur *c = &only->cur[0];
         x->total += c->sc ? c->sc->df : c->ml ? c->ml->n : 0;
         return 0;
@@ -619,11 +619,18 @@ static int count_flat(qexec *x, const qtree *const *kids, size_t nk)
     for (size_t i = 0; i < nk; i++) {
         if (kids[i]->occur != QO_SHOULD)
             continue;
-        qcur *c = &x->plan->leaves[kids[i]->leaf].cur[0];
+        const qleaf *l = &x->plan->leaves[kids[i]->leaf];
+        qcur *c = &l->cur[0];
         cur_rewind(c);
-        for (uint32_t d = cur_next(c); d != SEG_END; d = cur_next(c))
-            if (d < ndocs)
-                bits[d >> 6] |= (uint64_t)1 << (d & 63);
+        if (l->title) {
+            for (uint32_t d = cur_next(c); d != SEG_END; d = cur_next(c))
+                if (d < ndocs && cur_ttf(c) > 0)
+                    bits[d >> 6] |= (uint64_t)1 << (d & 63);
+        } else {
+            for (uint32_t d = cur_next(c); d != SEG_END; d = cur_next(c))
+                if (d < ndocs)
+                    bits[d >> 6] |= (uint64_t)1 << (d & 63);
+        }
         if (cur_error(c))
             return cur_error(c);
     }
@@ -731,12 +738,14 @@ static int run_maxscore(qexec *x)
             uint32_t dl = seg_doc_len(x->r, d);
             double norm = bm25_norm(&x->p, dl);
             double sum = 0.0;
+            bool any = false;
             for (size_t i = ess; i < ns; i++) {
                 qleaf *l = &leaves[ord[i]];
                 qcur *c = &l->cur[0];
                 double s = 0.0;
                 if (c->doc == d) {
                     uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+                    any |= !l->title || ttf > 0;
                     double tfw = l->title ? bm25_tf_title(&x->p, ttf)
                                           : bm25_tf_text(&x->p, tf, ttf);
                     s = bm25_term(&x->p, l->idf, tfw, norm);
@@ -775,6 +784,7 @@ static int run_maxscore(qexec *x)
                     double s = 0.0;
                     if (cur_seek(c, d) == d) {
                         uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+                        any |= !l->title || ttf > 0;
                         double tfw = l->title ? bm25_tf_title(&x->p, ttf)
                                               : bm25_tf_text(&x->p, tf, ttf);
                         s = bm25_term(&x->p, l->idf, tfw, norm);
@@ -783,6 +793,8 @@ static int run_maxscore(qexec *x)
                     sum += s;
                 }
             }
+            if (!pruned && !any)
+                pruned = true;   /* only title terms present outside the title */
             if (!pruned && has_not) {
                 for (size_t i = 0; i < nk && !pruned; i++) {
                     if (kids[i]->occur != QO_NOT)

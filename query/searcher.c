@@ -27,7 +27,8 @@
 /* Per-index state: the analyzer every search clones, and a pool of contexts. */
 typedef struct qindex {
     pthread_mutex_t mu;      /* guards the pool */
-    warta_analyzer *base;    /* opened from the index's stored analyzer */
+    warta_analyzer *base;    /* the index's stored analyzer, cloned per context */
+    warta_analyzer *owned;   /* base when the index had none (then ours to close) */
     qctx *free;              /* idle contexts */
     size_t nfree;            /* how many */
 } qindex;
@@ -57,7 +58,7 @@ static void qindex_free(void *p)
         q->free = c->next;
         ctx_free(c);
     }
-    warta_analyzer_close(q->base);
+    warta_analyzer_close(q->owned);
     pthread_mutex_destroy(&q->mu);
     wfree(q);
 }
@@ -76,15 +77,15 @@ static int qindex_get(warta_index *ix, qindex **out, char *err, size_t errlen)
         goto out_unlock;
     }
     pthread_mutex_init(&q->mu, NULL);
-    size_t len = 0;
-    const uint8_t *bytes = seg_snapshot_analyzer(ix->snap, &len);
-    if (bytes && len)
-        rc = analysis_open_serialized(&q->base, bytes, len, err, errlen);
-    else
-        rc = warta_analyzer_open(&q->base, NULL, err, errlen);
-    if (rc) {
-        qindex_free(q);
-        goto out_unlock;
+    if (ix->analyzer) {
+        q->base = ix->analyzer;     /* borrowed: the index owns it */
+    } else {
+        rc = warta_analyzer_open(&q->owned, NULL, err, errlen);
+        if (rc) {
+            qindex_free(q);
+            goto out_unlock;
+        }
+        q->base = q->owned;
     }
     ix->ext = q;
     ix->ext_free = qindex_free;
