@@ -31,7 +31,7 @@ enum { DS_NONE, DS_I, DS_KAN, DS_AN };
 typedef struct reading {
     char root[STEM_MAX_WORD + 2];  /* the candidate root, NUL-terminated */
     size_t len;                    /* its length */
-    int tier;                      /* license_tier(): 2 licensed, 1 trusted */
+    int tier;                      /* license_tier(): 2 licensed, 1 trusted; 3 bel+ajar */
     int recodes;                   /* letters restored by recoding (t of tulis) */
     int pieces;                    /* affixes removed */
 } reading;
@@ -40,7 +40,7 @@ typedef struct search {
     const wordset *roots;          /* the lexicon, NULL for rules only */
     int dsuf;                      /* derivational suffix of the current reading */
     bool kumu;                     /* the current reading removed -ku or -mu */
-    bool bel_ajar;                 /* the word starts with bel-/pel- + ajar */
+    bool bel_ajar;                 /* the word holds bel-/pel- + ajar */
     int suffix_pieces;             /* suffixes removed in the current reading */
     reading best;                  /* best reading so far */
     bool have;                     /* best is set */
@@ -180,7 +180,7 @@ static void consider(search *S, const char *r, size_t n, int first, int recodes,
             return;
         cand.tier = license_tier(S, lic, first);
         if (S->bel_ajar && n >= 4 && memcmp(r, "ajar", 4) == 0)
-            cand.tier = 2;
+            cand.tier = 3;             /* bel-/pel- exist only for ajar */
         if (cand.tier == 0)
             return;
     } else {
@@ -339,8 +339,11 @@ size_t stem_word(const wordset *roots, const char *w, size_t n, char *out)
         out[n] = '\0';
         return n;
     }
-    bool bel_ajar = n >= 7 && (memcmp(w, "bel", 3) == 0 || memcmp(w, "pel", 3) == 0) &&
-                    memcmp(w + 3, "ajar", 4) == 0;
+    /* bel-/pel- + ajar anywhere in the word (belajar, mempelajari). */
+    bool bel_ajar = false;
+    for (size_t i = 0; i + 7 <= n && !bel_ajar; i++)
+        bel_ajar = (w[i] == 'b' || w[i] == 'p') && memcmp(w + i + 1, "elajar", 6) == 0;
+    /* A word that is itself a root stays (beruang is not ber+uang). */
     if (roots && !bel_ajar && wordset_has(roots, w, n)) {
         memcpy(out, w, n);
         out[n] = '\0';
