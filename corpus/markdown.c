@@ -545,7 +545,7 @@ int markdown_read(corpus_reader *r, const char *data, size_t len)
         f.title = r->text.data;
         f.title_len = title_end;
     }
-    f.body = r->text.data + title_end;
+    f.body = r->text.data ? r->text.data + title_end : NULL;
     f.body_len = r->text.len - title_end;
     rc = corpus_emit(r, &f, 0);
 out_free_front:

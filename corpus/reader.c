@@ -78,6 +78,11 @@ void corpus_report(corpus_reader *r, int kind, unsigned line, bool skipped, cons
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* One line, whatever the input put into it (quoted text, jansson's
+     * description of a token). */
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     r->cb->problem(r->cb->ctx, r->path, line, msg, skipped);
 }
 
