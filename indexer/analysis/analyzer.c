@@ -381,7 +381,7 @@ static int emit_group(run *R, const rawword *g, size_t n, int j)
     if (digits && n == 3 && (j == J_SLASH || j == J_HYPHEN)) {
         k = normalize_date(WSTR(&g[0]), WLEN(&g[0]), WSTR(&g[1]), WLEN(&g[1]), WSTR(&g[2]),
                            WLEN(&g[2]), tmp);
-        if (!k && j == J_HYPHEN)
+        if (!k)
             k = normalize_date(WSTR(&g[2]), WLEN(&g[2]), WSTR(&g[1]), WLEN(&g[1]), WSTR(&g[0]),
                                WLEN(&g[0]), tmp);
     } else if (digits && (n == 2 || n == 3) && j == J_COLON) {

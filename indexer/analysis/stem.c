@@ -88,10 +88,12 @@ static bool disallowed(int first, int dsuf)
 static bool better(const reading *a, const reading *b, bool rules_only)
 {
     if (rules_only) {
+        /* Without a lexicon: the most affixes, in their standard allomorph
+         * (men+ulis -> tulis). */
         if (a->pieces != b->pieces)
             return a->pieces > b->pieces;
         if (a->recodes != b->recodes)
-            return a->recodes < b->recodes;
+            return a->recodes > b->recodes;
         if (a->len != b->len)
             return a->len > b->len;
         return strcmp(a->root, b->root) < 0;
@@ -267,9 +269,9 @@ static void nasal_prefix(search *S, const char *s, size_t n, int depth, unsigned
             TRY(3, 't');               /* men+ulis -> tulis */
             TRY(2, 0);                 /* me+nanti */
         }
-    } else if (c2 == 'l' || c2 == 'r' || c2 == 'w' || c2 == 'y') {
+    } else if ((c2 == 'l' || c2 == 'r' || c2 == 'w' || c2 == 'y') && is_vowel(c3)) {
         TRY(2, 0);                     /* me+lihat, me+rasa, me+warnai, me+yakini */
-    } else if (t == PX_PEN && !is_vowel(c2)) {
+    } else if (t == PX_PEN && !is_vowel(c2) && is_vowel(c3)) {
         TRY(2, 0);                     /* pe+kerja, pe+tani, pe+dagang */
     }
 #undef TRY
