@@ -17,11 +17,13 @@
 #include "stem.h"
 #include "warta.h"
 
+/* Reads a whole file: 0, 1 when it cannot be read (errno says why),
+ * WARTA_ENOMEM. */
 static int read_file(const char *path, char **out, size_t *outlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return -1;
+        return 1;
     size_t cap = 1 << 19, len = 0;
     char *buf = wmalloc(cap + 1);
     if (!buf) {
@@ -48,7 +50,7 @@ static int read_file(const char *path, char **out, size_t *outlen)
     fclose(f);
     if (bad) {
         wfree(buf);
-        return -1;
+        return 1;
     }
     buf[len] = '\0';
     *out = buf;
