@@ -442,7 +442,10 @@ int qexec_init(qexec *x, const qplan *plan, const bm25 *p, size_t cap, qarena *a
     x->contrib = arena_calloc(a, nl, sizeof *x->contrib);
     x->order = arena_calloc(a, nl, sizeof *x->order);
     x->ub = arena_calloc(a, nl, sizeof *x->ub);
-    if (!x->heap || !x->contrib || !x->order || !x->ub)
+    x->bub = arena_calloc(a, nl, sizeof *x->bub);
+    x->blast = arena_calloc(a, nl, sizeof *x->blast);
+    x->bvalid = arena_calloc(a, nl, 1);
+    if (!x->heap || !x->contrib || !x->order || !x->ub || !x->bub || !x->blast || !x->bvalid)
         return WARTA_ENOMEM;
     for (size_t i = 0; i < plan->nleaves; i++) {
         qleaf *l = &plan->leaves[i];
@@ -622,13 +625,22 @@ static int count_flat(qexec *x, const qtree *const *kids, size_t nk)
         const qleaf *l = &x->plan->leaves[kids[i]->leaf];
         qcur *c = &l->cur[0];
         cur_rewind(c);
-        if (l->title) {
-            for (uint32_t d = cur_next(c); d != SEG_END; d = cur_next(c))
-                if (d < ndocs && cur_ttf(c) > 0)
-                    bits[d >> 6] |= (uint64_t)1 << (d & 63);
+        if (c->sc) {
+            /* A decoded block at a time: no call per posting. */
+            seg_cursor *sc = c->sc;
+            for (uint32_t d = cur_next(c); d != SEG_END;) {
+                uint32_t n = sc->n;
+                const uint32_t *docs = sc->docs;
+                for (uint32_t k = sc->i; k < n; k++) {
+                    uint32_t dd = docs[k];
+                    if (dd < ndocs && (!l->title || sc->ttfs[k] > 0))
+                        bits[dd >> 6] |= (uint64_t)1 << (dd & 63);
+                }
+                d = cur_seek(c, docs[n - 1] + 1);
+            }
         } else {
             for (uint32_t d = cur_next(c); d != SEG_END; d = cur_next(c))
-                if (d < ndocs)
+                if (d < ndocs && (!l->title || cur_ttf(c) > 0))
                     bits[d >> 6] |= (uint64_t)1 << (d & 63);
         }
         if (cur_error(c))
@@ -675,6 +687,29 @@ static int count_flat(qexec *x, const qtree *const *kids, size_t nk)
     return x->err;
 }
 
+/* The bound of the block of leaf li's list that holds the first document
+ * >= d, and that block's last docid; cached until d passes it. */
+static inline double block_ub(qexec *x, qleaf *l, uint32_t li, uint32_t d, uint32_t *last)
+{
+    if (x->bvalid[li] && d <= x->blast[li]) {
+        *last = x->blast[li];
+        return x->bub[li];
+    }
+    qcur *c = &l->cur[0];
+    uint32_t lst = cur_shallow(c, d);
+    double u = 0.0;
+    if (lst != SEG_END) {
+        seg_bound bb;
+        cur_block_bound(c, &bb);
+        u = bm25_bound(&x->p, l->idf, &bb, l->title);
+    }
+    x->blast[li] = lst;
+    x->bub[li] = u;
+    x->bvalid[li] = 1;
+    *last = lst;
+    return u;
+}
+
 static int run_maxscore(qexec *x)
 {
     const qtree *const *kids;
@@ -695,6 +730,7 @@ static int run_maxscore(qexec *x)
         cur_term_bound(&l->cur[0], &tb);
         ub[li] = bm25_bound(&x->p, l->idf, &tb, l->title);
         contrib[li] = 0.0;
+        x->bvalid[li] = 0;
         /* insertion by ascending bound */
         size_t j = ns++;
         while (j > 0 && ub[ord[j - 1]] > ub[li]) {
@@ -734,6 +770,28 @@ static int run_maxscore(qexec *x)
         }
         if (d == SEG_END)
             break;
+        if (full) {
+            /* Block-max: when the blocks holding d cannot beat the heap,
+             * nothing up to the first of their ends can: skip them all. */
+            double bsum = 0.0;
+            uint32_t upto = SEG_END;
+            for (size_t i = 0; i < ns; i++) {
+                uint32_t last;
+                bsum += block_ub(x, &leaves[ord[i]], ord[i], d, &last);
+                if (last < upto)
+                    upto = last;
+            }
+            if (bsum * BM25_SLACK <= theta) {
+                if (upto == SEG_END)
+                    break;
+                for (size_t i = ess; i < ns; i++) {
+                    qcur *c = &leaves[ord[i]].cur[0];
+                    if (c->doc <= upto)
+                        cur_seek(c, upto + 1);
+                }
+                continue;
+            }
+        }
         if (doc_ok(x, d)) {
             uint32_t dl = seg_doc_len(x->r, d);
             double norm = bm25_norm(&x->p, dl);
@@ -761,13 +819,8 @@ static int run_maxscore(qexec *x)
                     /* Block-max: the bounds of the blocks that could hold d. */
                     double bsum = 0.0;
                     for (size_t i = 0; i < ess; i++) {
-                        qleaf *l = &leaves[ord[i]];
-                        qcur *c = &l->cur[0];
-                        if (cur_shallow(c, d) == SEG_END)
-                            continue;
-                        seg_bound bb;
-                        cur_block_bound(c, &bb);
-                        bsum += bm25_bound(&x->p, l->idf, &bb, l->title);
+                        uint32_t last;
+                        bsum += block_ub(x, &leaves[ord[i]], ord[i], d, &last);
                     }
                     if (sum * BM25_SLACK + bsum * BM25_SLACK <= theta)
                         pruned = true;

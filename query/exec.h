@@ -134,6 +134,9 @@ typedef struct qexec {
     double *contrib;         /* per leaf: contribution to the current document */
     uint32_t *order;         /* MaxScore: leaves by ascending bound */
     double *ub;              /* per leaf: bound over the segment */
+    double *bub;             /* per leaf: bound of the cached block */
+    uint32_t *blast;         /* per leaf: last docid of the cached block */
+    uint8_t *bvalid;         /* per leaf: 1 when bub/blast are set */
     uint64_t *bits;          /* counting bitmap */
     size_t bits_words;       /* its size in 64-bit words */
 } qexec;

@@ -167,7 +167,7 @@ WARTA_API int warta_results_json(const warta_results *r, unsigned indent, char *
     }
     if (json_object_set(root, "hits", hits) != 0)
         goto out_free;
-    size_t flags = (indent ? JSON_INDENT(indent > 31 ? 31 : indent) : JSON_COMPACT);
+    size_t flags = (indent ? JSON_INDENT(indent > 31 ? 31 : indent) : JSON_COMPACT) | JSON_REAL_PRECISION(15);
     char *s = json_dumps(root, flags);
     if (!s)
         goto out_free;

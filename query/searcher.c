@@ -17,6 +17,7 @@
 
 #include "indexer/analysis/analyzer.h"
 #include "indexer/segment/segment.h"
+#include "query/brief.h"
 #include "query/exec.h"
 #include "query/plan.h"
 #include "query/snippet.h"
@@ -31,6 +32,7 @@ typedef struct qindex {
     warta_analyzer *owned;   /* base when the index had none (then ours to close) */
     qctx *free;              /* idle contexts */
     size_t nfree;            /* how many */
+    brief_cache *brief;      /* hits' short fields */
 } qindex;
 
 #define POOL_KEEP 64
@@ -59,6 +61,7 @@ static void qindex_free(void *p)
         ctx_free(c);
     }
     warta_analyzer_close(q->owned);
+    brief_free(q->brief);
     pthread_mutex_destroy(&q->mu);
     wfree(q);
 }
@@ -86,6 +89,11 @@ static int qindex_get(warta_index *ix, qindex **out, char *err, size_t errlen)
             goto out_unlock;
         }
         q->base = q->owned;
+    }
+    rc = brief_open(&q->brief, ix->snap);
+    if (rc) {
+        qindex_free(q);
+        goto out_unlock;
     }
     ix->ext = q;
     ix->ext_free = qindex_free;
@@ -226,6 +234,7 @@ static const char *keep(qarena *a, const char *s, size_t n, size_t *len_out)
 typedef struct search {
     warta_index *ix;
     seg_snapshot *snap;
+    qindex *q;               /* per-index state */
     qctx *ctx;
     const warta_search_options *o;
     qplan plan;
@@ -387,8 +396,34 @@ static int fetch_hit(search *s, const qhit *h, warta_hit *out)
 {
     qarena *a = &s->ctx->arena;
     seg_reader *r = seg_snapshot_segment(s->snap, h->seg);
+    int rc;
+    if (!s->o->snippets) {
+        brief_doc b;
+        rc = brief_get(s->q->brief, h->seg, h->doc, &s->ctx->scratch, &b);
+        if (rc == 0) {
+            /* Borrowed from the cache, which lives as long as the index. */
+            out->id = b.f[BRIEF_ID];
+            out->id_len = b.len[BRIEF_ID];
+            out->title = b.f[BRIEF_TITLE];
+            out->title_len = b.len[BRIEF_TITLE];
+            out->date = b.f[BRIEF_DATE];
+            out->date_len = b.len[BRIEF_DATE];
+            out->url = b.f[BRIEF_URL];
+            out->url_len = b.len[BRIEF_URL];
+            out->source = b.f[BRIEF_SOURCE];
+            out->source_len = b.len[BRIEF_SOURCE];
+            out->path = b.f[BRIEF_PATH];
+            out->path_len = b.len[BRIEF_PATH];
+            return 0;
+        }
+        if (rc != WARTA_ENOTFOUND) {
+            if (rc == WARTA_ECORRUPT)
+                corrupt_msg(s, h->seg);
+            return rc;
+        }
+    }
     seg_doc d;
-    int rc = seg_doc_fetch(r, h->doc, &s->ctx->scratch, &d);
+    rc = seg_doc_fetch(r, h->doc, &s->ctx->scratch, &d);
     if (rc) {
         if (rc == WARTA_ECORRUPT)
             corrupt_msg(s, h->seg);
@@ -542,6 +577,7 @@ WARTA_API int warta_search(warta_index *ix, const char *query, size_t len,
     s.ix = ix;
     s.snap = ix->snap;
     s.ctx = ctx;
+    s.q = q;
     s.o = o;
     s.nseg = seg_snapshot_count(ix->snap);
     s.err = err;
