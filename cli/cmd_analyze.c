@@ -150,7 +150,7 @@ static int analyze_one(warta_analyzer *a, analyze_out *o, const char *text, size
         return cli_exit_code(rc);
     }
     if (o->json) {
-        char *s = json_dumps(o->arr, JSON_COMPACT | JSON_ENSURE_ASCII);
+        char *s = json_dumps(o->arr, JSON_COMPACT);
         json_decref(o->arr);
         o->arr = NULL;
         if (!s)
