@@ -3,9 +3,9 @@
  * [--memory MB] PATH...`.  Walks the PATH arguments with warta_walk() and
  * prints the ingestion report on stderr: a progress line on a terminal, one
  * line per problem ("warta: PATH[:LINE]: what"), a final summary.  Each
- * article reaches index_article(), the single place where articles leave
- * the walk (the index writer plugs in there).  Exit 0, 1 when an input was
- * skipped, 2 on usage errors, else the code of the library error.
+ * article reaches index_article(), which hands it to the index writer
+ * (warta_writer_add); the run ends with one commit.  Exit 0, 1 when an
+ * input was skipped, 2 on usage errors, else the code of the library error.
  */
 #include "cli.h"
 
@@ -34,6 +34,8 @@ typedef struct index_run {
     double start;             /* monotonic seconds at the start */
     double last_progress;     /* when the progress line was last drawn */
     warta_walk_stats stats;   /* totals of the walk */
+    warta_writer *writer;     /* the open index writer */
+    int write_rc;             /* the writer's error that stopped the walk, 0 if none */
 } index_run;
 
 static double index_now(void)
@@ -64,7 +66,8 @@ static void index_help(void)
            "\n"
            "Each problem with an input is one line on stderr, 'warta: PATH[:LINE]: what';\n"
            "a summary line ends the run.  Exit status: 0 ok, 1 some inputs were skipped,\n"
-           "2 usage error, 4 I/O error, 8 out of memory.\n",
+           "2 usage error, 3 corrupt index, 4 I/O error (or disk full), 5 index locked,\n"
+           "7 lexicon missing, 8 out of memory.\n",
            index_usage);
 }
 
@@ -138,13 +141,14 @@ static void index_clear_progress(index_run *run)
     }
 }
 
-/* Where each article goes.  For now it is counted by the walk; the index
- * writer adds it here. */
+/* Where each article goes: into the writer (analysis runs in its threads). */
 static int index_article(void *ctx, const warta_article *a)
 {
-    (void)ctx;
-    (void)a;
-    return 0;
+    index_run *run = ctx;
+    int rc = warta_writer_add(run->writer, a);
+    if (rc)
+        run->write_rc = rc;
+    return rc;
 }
 
 static void index_problem(void *ctx, const char *path, unsigned line, const char *what, bool skipped)
@@ -193,6 +197,8 @@ static void index_file(void *ctx, const char *path, uint64_t articles)
 static void index_summary(const index_run *run, double secs)
 {
     const warta_walk_stats *s = &run->stats;
+    warta_writer_info wi;
+    warta_writer_get_info(run->writer, &wi);
     fprintf(stderr, "warta: read %llu article%s from %llu file%s (%.1f MB) in %.2f s; %llu input%s skipped",
             (unsigned long long)s->articles, s->articles == 1 ? "" : "s", (unsigned long long)s->files,
             s->files == 1 ? "" : "s", (double)s->bytes / 1e6, secs, (unsigned long long)s->skipped,
@@ -200,6 +206,11 @@ static void index_summary(const index_run *run, double secs)
     if (s->warnings)
         fprintf(stderr, "; %llu warning%s", (unsigned long long)s->warnings, s->warnings == 1 ? "" : "s");
     fputc('\n', stderr);
+    fprintf(stderr, "warta: %s: %llu article%s live in %llu segment%s (%llu replaced, %llu merge%s)\n",
+            run->opts.index_dir, (unsigned long long)wi.live, wi.live == 1 ? "" : "s",
+            (unsigned long long)wi.segments, wi.segments == 1 ? "" : "s",
+            (unsigned long long)wi.replaced, (unsigned long long)wi.merges,
+            wi.merges == 1 ? "" : "s");
 }
 
 int cmd_index(int argc, char **argv)
@@ -214,6 +225,17 @@ int cmd_index(int argc, char **argv)
     run.start = index_now();
     run.last_progress = run.start;
 
+    warta_writer_options wo;
+    memset(&wo, 0, sizeof wo);
+    wo.jobs = (unsigned)run.opts.jobs;
+    wo.memory_mb = run.opts.memory_mb;
+    char err[512] = "";
+    int rc = warta_writer_open(&run.writer, run.opts.index_dir, &wo, err, sizeof err);
+    if (rc != 0) {
+        cli_error("%s", err[0] ? err : warta_strerror(rc));
+        return cli_exit_code(rc);
+    }
+
     const warta_walk_callbacks cb = {
         .article = index_article,
         .problem = index_problem,
@@ -221,13 +243,19 @@ int cmd_index(int argc, char **argv)
         .file = index_file,
         .ctx = &run,
     };
-    int rc = warta_walk((const char *const *)argv + first, (size_t)(argc - first), &cb, &run.stats);
+    rc = warta_walk((const char *const *)argv + first, (size_t)(argc - first), &cb, &run.stats);
     index_clear_progress(&run);
+    if (rc == 0)
+        rc = warta_writer_commit(run.writer);
     if (rc != 0) {
-        cli_error("index: %s", warta_strerror(rc));
+        const char *detail = run.write_rc || rc != WARTA_ENOMEM ? warta_writer_errmsg(run.writer) : "";
+        cli_error("index: %s%s%s (nothing of this run was committed)", warta_strerror(rc),
+                  detail[0] ? ": " : "", detail);
+        warta_writer_close(run.writer);
         return cli_exit_code(rc);
     }
     if (!run.opts.quiet)
         index_summary(&run, index_now() - run.start);
+    warta_writer_close(run.writer);
     return run.stats.skipped ? EXIT_PARTIAL : EXIT_OK;
 }

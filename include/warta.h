@@ -262,6 +262,20 @@ WARTA_API void warta_writer_close(warta_writer *w);
 /* The detail of the writer's last error; valid until the next call on w. */
 WARTA_API const char *warta_writer_errmsg(const warta_writer *w);
 
+/* What a writer did so far (for progress and summaries). */
+typedef struct warta_writer_info {
+    uint64_t added;        /* articles passed to warta_writer_add() */
+    uint64_t replaced;     /* of which replaced an article with the same id */
+    uint64_t deleted;      /* articles removed by warta_writer_delete() */
+    uint64_t flushes;      /* segments written from the memory buffer */
+    uint64_t merges;       /* segment merges done */
+    uint64_t segments;     /* segments in the index (committed or not) */
+    uint64_t live;         /* live articles in those segments */
+    uint64_t generation;   /* number of the last commit (0: none yet) */
+} warta_writer_info;
+
+WARTA_API void warta_writer_get_info(const warta_writer *w, warta_writer_info *out);
+
 /* ------------------------------------------------------------------------ */
 /* Reading and searching an index (indexer/segment/, query/)                */
 /* ------------------------------------------------------------------------ */
@@ -278,6 +292,38 @@ WARTA_API void warta_index_close(warta_index *ix);
 /* The analyzer stored in the index (same configuration and roots as at
  * indexing), borrowed until warta_index_close(). */
 WARTA_API warta_analyzer *warta_index_analyzer(warta_index *ix);
+
+/* Size and shape of an opened index (warta stats). */
+typedef struct warta_index_info {
+    uint64_t live;             /* live articles */
+    uint64_t deleted;          /* deleted articles still in segments (dropped at merge) */
+    uint64_t segments;         /* segment files */
+    uint64_t generation;       /* commit number */
+    uint64_t terms;            /* distinct terms over all segments */
+    uint64_t postings;         /* (term, article) pairs, deleted articles included */
+    uint64_t positions;        /* term occurrences stored */
+    uint64_t bytes_dictionary; /* term dictionaries and their indexes */
+    uint64_t bytes_postings;   /* docids, frequencies, skip data */
+    uint64_t bytes_positions;  /* positions */
+    uint64_t bytes_lengths;    /* per-article lengths, dates, sources */
+    uint64_t bytes_ids;        /* external id table */
+    uint64_t bytes_store;      /* compressed document store */
+    uint64_t bytes_other;      /* manifest, analyzer, deletion bitmaps, headers */
+    uint64_t bytes_total;      /* all files of the index */
+    double avg_doc_len;        /* mean index terms per live article */
+    const char *build_info;    /* how the last commit was built; borrowed until close */
+} warta_index_info;
+
+/* Fills out.  Counting distinct terms walks every dictionary.  Returns 0,
+ * WARTA_ECORRUPT, WARTA_ENOMEM. */
+WARTA_API int warta_index_get_info(warta_index *ix, warta_index_info *out);
+
+/* Verifies every checksum and structural invariant of the index at dir
+ * (warta check): the manifest, the analyzer, every segment byte by byte and
+ * term by term, deletion files.  Returns 0 when sound, else WARTA_ECORRUPT,
+ * WARTA_EFORMAT, WARTA_ENOTFOUND, WARTA_EIO, WARTA_ENOMEM with errmsg naming
+ * the file and the fault. */
+WARTA_API int warta_index_check(const char *dir, char *errmsg, size_t errlen);
 
 /* ------------------------------------------------------------------------ */
 /* Searching (query/)                                                       */

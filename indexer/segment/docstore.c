@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <stdatomic.h>
 
 static void put_field(wbuf *raw, const char *s, size_t len)
 {
@@ -19,11 +20,11 @@ static void put_field(wbuf *raw, const char *s, size_t len)
     wbuf_append(raw, s ? s : "", s ? len : 0);
 }
 
-void docstore_record(wbuf *raw, const warta_article *a)
+void docstore_record(wbuf *raw, wbuf *head, const warta_article *a)
 {
+    put_field(head, a->id, a->id_len);
+    put_field(head, a->title, a->title_len);
     wbuf_put_varint(raw, a->line);
-    put_field(raw, a->id, a->id_len);
-    put_field(raw, a->title, a->title_len);
     put_field(raw, a->date, a->date_len);
     put_field(raw, a->url, a->url_len);
     put_field(raw, a->source, a->source_len);
@@ -37,23 +38,23 @@ void docstore_record(wbuf *raw, const warta_article *a)
 static bool parse_record(const uint8_t **p, const uint8_t *end, seg_doc *out)
 {
     uint64_t line, len;
-    const char **fields[9];
-    size_t *lens[9];
+    const char **fields[7];
+    size_t *lens[7];
     seg_doc tmp;
     seg_doc *d = out ? out : &tmp;
-    fields[0] = &d->id;     lens[0] = &d->id_len;
-    fields[1] = &d->title;  lens[1] = &d->title_len;
-    fields[2] = &d->date;   lens[2] = &d->date_len;
-    fields[3] = &d->url;    lens[3] = &d->url_len;
-    fields[4] = &d->source; lens[4] = &d->source_len;
-    fields[5] = &d->author; lens[5] = &d->author_len;
-    fields[6] = &d->tags;   lens[6] = &d->tags_len;
-    fields[7] = &d->path;   lens[7] = &d->path_len;
-    fields[8] = &d->body;   lens[8] = &d->body_len;
+    fields[0] = &d->date;   lens[0] = &d->date_len;
+    fields[1] = &d->url;    lens[1] = &d->url_len;
+    fields[2] = &d->source; lens[2] = &d->source_len;
+    fields[3] = &d->author; lens[3] = &d->author_len;
+    fields[4] = &d->tags;   lens[4] = &d->tags_len;
+    fields[5] = &d->path;   lens[5] = &d->path_len;
+    fields[6] = &d->body;   lens[6] = &d->body_len;
+    d->id = d->title = NULL;
+    d->id_len = d->title_len = 0;
     if (!varint_get(p, end, &line) || line > UINT32_MAX)
         return false;
     d->line = (uint32_t)line;
-    for (int i = 0; i < 9; i++) {
+    for (int i = 0; i < 7; i++) {
         if (!varint_get(p, end, &len) || len > (uint64_t)(end - *p))
             return false;
         *fields[i] = len ? (const char *)*p : NULL;
@@ -61,6 +62,22 @@ static bool parse_record(const uint8_t **p, const uint8_t *end, seg_doc *out)
         *p += len;
     }
     return true;
+}
+
+int docstore_head_next(const uint8_t **p, const uint8_t *end, seg_doc *out)
+{
+    uint64_t len;
+    if (!varint_get(p, end, &len) || len > (uint64_t)(end - *p))
+        return WARTA_ECORRUPT;
+    out->id = len ? (const char *)*p : NULL;
+    out->id_len = (size_t)len;
+    *p += len;
+    if (!varint_get(p, end, &len) || len > (uint64_t)(end - *p))
+        return WARTA_ECORRUPT;
+    out->title = len ? (const char *)*p : NULL;
+    out->title_len = (size_t)len;
+    *p += len;
+    return 0;
 }
 
 int docstore_next(const uint8_t **p, const uint8_t *end, seg_doc *out)
@@ -206,50 +223,140 @@ int docstore_compress(void **zctx, const uint8_t *raw, size_t len, const uint8_t
     return 0;
 }
 
-int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch)
+/* Inflates exactly rlen bytes from (p, clen) into out. */
+static int inflate_exact(const uint8_t *p, size_t clen, const uint8_t *dict, size_t dict_len,
+                         uint8_t *out, size_t rlen)
 {
-    const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
-    uint64_t off = le64_get(e);
-    uint32_t clen = le32_get(e + 8), rlen = le32_get(e + 12);
-    uint32_t crc = le32_get(e + 24);
-    uint32_t dict = (uint32_t)(e[28] | e[29] << 8);
-    if (off > r->ds_len || clen > r->ds_len - off || (dict != 0xFFFF && dict >= r->ds_ndicts)) {
-        seg_reader_set_error(r, "%s: document store block %u out of range", r->path, b);
-        return WARTA_ECORRUPT;
-    }
-    const uint8_t *p = r->ds + off;
-    if (wcrc32(0, p, clen) != crc) {
-        seg_reader_set_error(r, "%s: document store block %u fails its checksum "
-                             "(the index is damaged; rebuild it)", r->path, b);
-        return WARTA_ECORRUPT;
-    }
-    wbuf_reset(scratch);
-    if (wbuf_reserve(scratch, (size_t)rlen + 16))
-        return WARTA_ENOMEM;
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, -15) != Z_OK)
         return WARTA_ENOMEM;
     int rc = 0;
-    if (dict != 0xFFFF &&
-        inflateSetDictionary(&z, r->ds_dict[dict], r->ds_dict_len[dict]) != Z_OK)
+    if (dict_len && inflateSetDictionary(&z, dict, (uInt)dict_len) != Z_OK)
         rc = WARTA_ECORRUPT;
     if (!rc) {
         z.next_in = (Bytef *)p;
-        z.avail_in = clen;
-        z.next_out = (Bytef *)scratch->data;
-        z.avail_out = rlen;
+        z.avail_in = (uInt)clen;
+        z.next_out = out;
+        z.avail_out = (uInt)rlen;
         int zr = inflate(&z, Z_FINISH);
         if (zr != Z_STREAM_END || z.avail_out != 0)
             rc = zr == Z_MEM_ERROR ? WARTA_ENOMEM : WARTA_ECORRUPT;
     }
     inflateEnd(&z);
+    return rc;
+}
+
+/* Checks block b's place and checksum; sets its bytes and sizes. */
+static int store_block_at(seg_reader *r, uint32_t b, const uint8_t **p, uint32_t *clen,
+                          uint32_t *rlen, uint32_t *dict)
+{
+    const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
+    uint64_t off = le64_get(e);
+    *clen = le32_get(e + 8);
+    *rlen = le32_get(e + 12);
+    *dict = (uint32_t)(e[28] | e[29] << 8);
+    if (off > r->ds_len || *clen > r->ds_len - off || (*dict != 0xFFFF && *dict >= r->ds_ndicts)) {
+        seg_reader_set_error(r, "%s: document store block %u out of range", r->path, b);
+        return WARTA_ECORRUPT;
+    }
+    *p = r->ds + off;
+    if (wcrc32(0, *p, *clen) != le32_get(e + 24)) {
+        seg_reader_set_error(r, "%s: document store block %u fails its checksum "
+                             "(the index is damaged; rebuild it)", r->path, b);
+        return WARTA_ECORRUPT;
+    }
+    return 0;
+}
+
+/* Inflates block b to out (rlen bytes, from store_block_at). */
+static int store_inflate(seg_reader *r, uint32_t b, const uint8_t *p, uint32_t clen,
+                         uint32_t dict, uint8_t *out, uint32_t rlen)
+{
+    int rc = inflate_exact(p, clen, dict != 0xFFFF ? r->ds_dict[dict] : NULL,
+                           dict != 0xFFFF ? r->ds_dict_len[dict] : 0, out, rlen);
     if (rc == WARTA_ECORRUPT)
         seg_reader_set_error(r, "%s: document store block %u does not decompress", r->path, b);
+    return rc;
+}
+
+int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch)
+{
+    const uint8_t *p;
+    uint32_t clen, rlen, dict;
+    int rc = store_block_at(r, b, &p, &clen, &rlen, &dict);
+    if (rc)
+        return rc;
+    wbuf_reset(scratch);
+    if (wbuf_reserve(scratch, (size_t)rlen + 16))
+        return WARTA_ENOMEM;
+    rc = store_inflate(r, b, p, clen, dict, (uint8_t *)scratch->data, rlen);
     if (rc)
         return rc;
     scratch->len = rlen;
     scratch->data[rlen] = '\0';
+    return 0;
+}
+
+/* Checks heads block h; sets its bytes and sizes. */
+static int head_block_at(seg_reader *r, uint32_t h, const uint8_t **p, uint32_t *clen,
+                         uint32_t *rlen)
+{
+    const uint8_t *e = r->head_index + (size_t)h * FMT_HEADS_ENTRY;
+    uint32_t off = le32_get(e);
+    *clen = le32_get(e + 4);
+    *rlen = le32_get(e + 8);
+    if (off > r->heads_len || *clen > r->heads_len - off || *rlen > (1u << 30)) {
+        seg_reader_set_error(r, "%s: heads block %u out of range", r->path, h);
+        return WARTA_ECORRUPT;
+    }
+    *p = r->heads + off;
+    if (wcrc32(0, *p, *clen) != le32_get(e + 12)) {
+        seg_reader_set_error(r, "%s: ids and titles block %u fails its checksum (the index is "
+                             "damaged; rebuild it)", r->path, h);
+        return WARTA_ECORRUPT;
+    }
+    return 0;
+}
+
+/* Inflates heads block h to out and finds doc's record in it. */
+static int head_parse(seg_reader *r, uint32_t doc, const uint8_t *p, uint32_t clen,
+                      uint8_t *out, uint32_t rlen, seg_doc *d)
+{
+    uint32_t h = doc / FMT_HEADS_CHUNK;
+    int rc = inflate_exact(p, clen, r->head_dict, r->head_dict_len, out, rlen);
+    if (rc == WARTA_ENOMEM)
+        return rc;
+    const uint8_t *q = out, *end = out + rlen;
+    for (uint32_t i = 0; !rc && i <= doc % FMT_HEADS_CHUNK; i++)
+        rc = docstore_head_next(&q, end, d);
+    if (rc)
+        seg_reader_set_error(r, "%s: ids and titles block %u is malformed", r->path, h);
+    return rc;
+}
+
+int seg_doc_head(seg_reader *r, uint32_t doc, wbuf *scratch, const char **id, size_t *id_len,
+                 const char **title, size_t *title_len)
+{
+    if (doc >= r->ndocs)
+        return WARTA_EINVAL;
+    const uint8_t *p;
+    uint32_t clen, rlen;
+    int rc = head_block_at(r, doc / FMT_HEADS_CHUNK, &p, &clen, &rlen);
+    if (rc)
+        return rc;
+    wbuf_reset(scratch);
+    if (wbuf_reserve(scratch, (size_t)rlen + 16))
+        return WARTA_ENOMEM;
+    seg_doc d;
+    rc = head_parse(r, doc, p, clen, (uint8_t *)scratch->data, rlen, &d);
+    if (rc)
+        return rc;
+    scratch->len = rlen;
+    *id = d.id;
+    *id_len = d.id_len;
+    *title = d.title;
+    *title_len = d.title_len;
     return 0;
 }
 
@@ -278,12 +385,35 @@ int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out)
         seg_reader_set_error(r, "%s: document store has no block for document %u", r->path, doc);
         return WARTA_ECORRUPT;
     }
-    int rc = docstore_load_block(r, b, scratch);
+    const uint8_t *p, *hp;
+    uint32_t clen, rlen, dict, hclen, hrlen;
+    int rc = store_block_at(r, b, &p, &clen, &rlen, &dict);
+    if (!rc)
+        rc = head_block_at(r, doc / FMT_HEADS_CHUNK, &hp, &hclen, &hrlen);
+    if (rc)
+        return rc;
+    /* both blocks in one scratch, sized once so no pointer moves */
+    wbuf_reset(scratch);
+    if (wbuf_reserve(scratch, (size_t)rlen + hrlen + 32))
+        return WARTA_ENOMEM;
+    uint8_t *big = (uint8_t *)scratch->data, *small = big + rlen + 16;
+    rc = store_inflate(r, b, p, clen, dict, big, rlen);
     if (rc)
         return rc;
     memset(out, 0, sizeof *out);
-    rc = docstore_parse((const uint8_t *)scratch->data, scratch->len, doc - first, out);
-    if (rc)
+    seg_doc h;
+    rc = docstore_parse(big, rlen, doc - first, out);
+    if (rc) {
         seg_reader_set_error(r, "%s: document store block %u is malformed", r->path, b);
-    return rc;
+        return rc;
+    }
+    rc = head_parse(r, doc, hp, hclen, small, hrlen, &h);
+    if (rc)
+        return rc;
+    scratch->len = rlen + 16 + hrlen;
+    out->id = h.id;
+    out->id_len = h.id_len;
+    out->title = h.title;
+    out->title_len = h.title_len;
+    return 0;
 }

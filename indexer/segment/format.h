@@ -44,6 +44,8 @@ enum fmt_section {
     SEC_SRC,             /* u32 per document */
     SEC_SOURCES,         /* source names */
     SEC_IDS,             /* (hash, docid) sorted */
+    SEC_HEADS_INDEX,     /* heads dictionary and per-block offsets and checksums */
+    SEC_HEADS,           /* ids and titles, FMT_HEADS_CHUNK documents per small block */
     SEC_COUNT
 };
 
@@ -56,6 +58,8 @@ enum fmt_section {
 #define FMT_DICT_BLOCK 32             /* terms per dictionary block */
 #define FMT_ID_ENTRY 12               /* hash 8, docid 4 */
 #define FMT_BODY_GAP 1                /* positions skipped between title and body */
+#define FMT_HEADS_CHUNK 16            /* documents per heads block */
+#define FMT_HEADS_ENTRY 16            /* a heads block's index entry */
 
 /* 64-bit hash of an external id (FNV-1a, then a mixer). */
 uint64_t fmt_id_hash(const char *id, size_t len);
@@ -156,8 +160,13 @@ int dict_verify_block(seg_reader *r, uint32_t b);
 /* Document store (docstore.c)                                              */
 /* ------------------------------------------------------------------------ */
 
-/* Appends one stored record (the article's fields) to raw. */
-void docstore_record(wbuf *raw, const warta_article *a);
+/* Appends one stored block record (every field but id and title, which
+ * live uncompressed in the heads section) to raw, and the head record
+ * (varint id_len, id, varint title_len, title) to head. */
+void docstore_record(wbuf *raw, wbuf *head, const warta_article *a);
+
+/* Parses a head record at *p (moving *p past it). */
+int docstore_head_next(const uint8_t **p, const uint8_t *end, seg_doc *out);
 
 /* Builds a preset dictionary (<= 32 KiB) from sample text. */
 void docstore_make_dict(const char *sample, size_t len, wbuf *dict);
@@ -172,14 +181,18 @@ void docstore_zfree(void *zctx);
 /* Decompresses block b of r into scratch (checks its checksum). */
 int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch);
 
-/* Parses the record of the i-th document of a decompressed block. */
+/* Parses the block record of the i-th document of a decompressed block
+ * (id and title are not in blocks: see seg_doc_head). */
 int docstore_parse(const uint8_t *p, size_t len, uint32_t i, seg_doc *out);
-/* Parses the record at *p and moves *p past it. */
+/* Parses the block record at *p and moves *p past it (id, title: NULL). */
 int docstore_next(const uint8_t **p, const uint8_t *end, seg_doc *out);
 
-/* Document-store level and block size (bytes of raw records). */
-#define DOCSTORE_LEVEL 6
-#define DOCSTORE_BLOCK (32 * 1024)
+/* Document-store level and block size (bytes of raw records), chosen by
+ * measurement on clickid-2019 (docs/FORMAT.md "Document store"): level 5
+ * with 64 KiB blocks and the preset dictionary stays under gzip -6 of the
+ * text + 15 % at 30 % less CPU than level 6. */
+#define DOCSTORE_LEVEL 5
+#define DOCSTORE_BLOCK (64 * 1024)
 
 /* ------------------------------------------------------------------------ */
 /* Segment file writer (segwrite.c)                                         */
@@ -189,6 +202,10 @@ int docstore_next(const uint8_t **p, const uint8_t *end, seg_doc *out);
 typedef struct segw_docinfo {
     wbuf dl, tl, date, src;     /* the four per-document arrays, little-endian */
     wbuf ids;                   /* FMT_ID_ENTRY per document, unsorted */
+    wbuf heads;                 /* head records, back to back */
+    wbuf head_off;              /* u32 per document: offset of its head record */
+    const uint8_t *head_dict;   /* preset dictionary for the heads blocks */
+    size_t head_dict_len;
     uint32_t ndocs;
 } segw_docinfo;
 
@@ -255,6 +272,8 @@ void seg_reader_set_error(seg_reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Checks the id table's checksum once; 0 or WARTA_ECORRUPT. */
+int seg_ids_verify(seg_reader *r);
 /* Reads a deletion file; *bits is malloc'd ((ndocs+7)/8 bytes). */
 int seg_read_deletions(const char *path, uint64_t id, uint32_t ndocs, uint8_t **bits,
                        uint32_t *ndeleted, char *errmsg, size_t errlen);

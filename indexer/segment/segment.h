@@ -146,8 +146,15 @@ struct seg_reader {
     const uint8_t *ids;             /* ndocs x 12 bytes: u64 hash, u32 docid; sorted by hash */
     _Atomic uint8_t ids_verified;   /* 1 once the id table's checksum passed, 2 failed */
     uint32_t ids_crc;               /* its expected checksum */
+    const uint8_t *head_index;      /* per heads block: u32 off, comp_len, raw_len, crc */
+    uint32_t head_nblocks;          /* heads blocks (FMT_HEADS_CHUNK documents each) */
+    const uint8_t *head_dict;       /* their preset dictionary */
+    uint32_t head_dict_len;
+    const uint8_t *heads;           /* the compressed heads blocks */
+    size_t heads_len;
     /* sizes for stats */
     uint64_t bytes_dict, bytes_post, bytes_pos, bytes_docinfo, bytes_store, bytes_ids;
+    uint64_t bytes_heads;           /* ids and titles (part of the stored text) */
     uint64_t npostings;             /* (term, doc) pairs */
     uint64_t npositions;            /* positions stored */
     char errmsg[320];               /* last error detail, "" when none */
@@ -371,10 +378,22 @@ typedef struct seg_doc {
 } seg_doc;
 
 /* Fetches doc's fields with one block decompression into scratch (one
- * scratch per thread; reuse it across calls).  Returns 0, WARTA_ECORRUPT
- * (the block fails its checksum), WARTA_ENOMEM, WARTA_EINVAL (doc out of
- * range). */
+ * scratch per thread; reuse it across calls), plus one small one for id and
+ * title (seg_doc_head); all fields point into scratch.  Returns 0,
+ * WARTA_ECORRUPT (the block fails its checksum), WARTA_ENOMEM, WARTA_EINVAL
+ * (doc out of range). */
 int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out);
+
+/* The external id and the title of doc, cheaply: they are stored apart
+ * from the big blocks, in small blocks of FMT_HEADS_CHUNK (16) documents
+ * (about 1.5 KB raw, a few microseconds to decompress), so listing hits
+ * never inflates a 64 KiB block.  The strings point into scratch, valid
+ * until it is reused; title may be NULL/0.  Returns 0, WARTA_ECORRUPT (the
+ * small block fails its checksum), WARTA_ENOMEM, WARTA_EINVAL (doc out of
+ * range).  NOTE: big blocks hold every field but id and title, so
+ * docstore_next() on a decompressed block leaves id/title NULL. */
+int seg_doc_head(seg_reader *r, uint32_t doc, wbuf *scratch, const char **id, size_t *id_len,
+                 const char **title, size_t *title_len);
 
 /* Finds doc with external id in this segment, deleted or not.  Returns 0,
  * WARTA_ENOTFOUND, WARTA_ECORRUPT, WARTA_ENOMEM. */

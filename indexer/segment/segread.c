@@ -218,7 +218,7 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
         /* small sections are checked now; postings, positions, dictionary
          * blocks, stored text and ids when first used (segment.h) */
         bool now = k != SEC_STORE && k != SEC_POST && k != SEC_POS && k != SEC_DICT &&
-                   k != SEC_IDS;
+                   k != SEC_IDS && k != SEC_HEADS;
         if (now && wcrc32(0, p + sec[k].off, sec[k].len) != sec[k].crc) {
             rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d fails its checksum "
                       "(the index is damaged; rebuild it)", r->path, k);
@@ -258,6 +258,25 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
                        sec[SEC_SOURCES].len;
     r->bytes_store = sec[SEC_STORE].len + sec[SEC_STORE_INDEX].len;
     r->bytes_ids = sec[SEC_IDS].len;
+    r->bytes_heads = sec[SEC_HEADS].len + sec[SEC_HEADS_INDEX].len;
+    {
+        uint64_t nhb = (n + FMT_HEADS_CHUNK - 1) / FMT_HEADS_CHUNK;
+        const uint8_t *q = p + sec[SEC_HEADS_INDEX].off;
+        uint64_t len = sec[SEC_HEADS_INDEX].len;
+        uint64_t dlen = len >= 8 ? le32_get(q + 4) : 0;
+        uint64_t dpad = (dlen + 3) / 4 * 4;
+        if (len < 8 || le32_get(q) != nhb || dlen > 32768 ||
+            len != 8 + dpad + nhb * FMT_HEADS_ENTRY || sec[SEC_HEADS].len > UINT32_MAX) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: heads index is malformed", r->path);
+            goto out_close;
+        }
+        r->head_nblocks = (uint32_t)nhb;
+        r->head_dict = q + 8;
+        r->head_dict_len = (uint32_t)dlen;
+        r->head_index = q + 8 + dpad;
+        r->heads = p + sec[SEC_HEADS].off;
+        r->heads_len = sec[SEC_HEADS].len;
+    }
     if (r->nterms != 0 && r->ndict_blocks == 0) {
         rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: dictionary missing", r->path);
         goto out_close;
@@ -396,7 +415,7 @@ uint32_t seg_source_find(const seg_reader *r, const char *name, size_t len)
     return SEG_SOURCE_NONE;
 }
 
-static int verify_ids(seg_reader *r)
+int seg_ids_verify(seg_reader *r)
 {
     uint8_t v = atomic_load_explicit(&r->ids_verified, memory_order_acquire);
     if (v == 1)
@@ -416,7 +435,7 @@ static int verify_ids(seg_reader *r)
 
 int seg_find_id(seg_reader *r, const char *id, size_t len, wbuf *scratch, uint32_t *doc)
 {
-    int rc = verify_ids(r);
+    int rc = seg_ids_verify(r);
     if (rc)
         return rc;
     uint64_t h = fmt_id_hash(id, len);
@@ -433,7 +452,7 @@ int seg_find_id(seg_reader *r, const char *id, size_t len, wbuf *scratch, uint32
     for (uint32_t i = lo; i < r->ndocs && le64_get(r->ids + (size_t)i * FMT_ID_ENTRY) == h; i++) {
         uint32_t d = le32_get(r->ids + (size_t)i * FMT_ID_ENTRY + 8);
         seg_doc sd;
-        rc = seg_doc_fetch(r, d, scratch, &sd);
+        rc = seg_doc_head(r, d, scratch, &sd.id, &sd.id_len, &sd.title, &sd.title_len);
         if (rc)
             return rc;
         if (sd.id_len == len && (len == 0 || memcmp(sd.id, id, len) == 0)) {
@@ -673,7 +692,7 @@ int seg_reader_verify(seg_reader *r)
         if (rc)
             return rc;
     }
-    int rc = verify_ids(r);
+    int rc = seg_ids_verify(r);
     if (rc)
         return rc;
     verify_ctx v;
@@ -713,7 +732,7 @@ int seg_reader_verify(seg_reader *r)
     wbuf scratch = WBUF_INIT;
     for (uint32_t b = 0; b < r->ds_nblocks && !rc; b++) {
         const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
-        uint32_t first = le32_get(e + 16), n = le32_get(e + 20);
+        uint32_t n = le32_get(e + 20);
         rc = docstore_load_block(r, b, &scratch);
         const uint8_t *q = (const uint8_t *)scratch.data, *end = q + scratch.len;
         for (uint32_t i = 0; !rc && i < n; i++) {
@@ -723,27 +742,32 @@ int seg_reader_verify(seg_reader *r)
                 rc = WARTA_ECORRUPT;
                 break;
             }
-            uint64_t h = fmt_id_hash(sd.id ? sd.id : "", sd.id_len);
-            uint32_t d = first + i;
-            bool found = false;
-            uint32_t lo = 0, hi = r->ndocs;
-            while (lo < hi) {
-                uint32_t mid = lo + (hi - lo) / 2;
-                if (le64_get(r->ids + (size_t)mid * FMT_ID_ENTRY) < h)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            for (uint32_t k = lo; k < r->ndocs && le64_get(r->ids + (size_t)k * FMT_ID_ENTRY) == h;
-                 k++)
-                found |= le32_get(r->ids + (size_t)k * FMT_ID_ENTRY + 8) == d;
-            if (!found) {
-                seg_reader_set_error(r, "%s: document %u missing from the id table", r->path, d);
-                rc = WARTA_ECORRUPT;
-            }
         }
         if (!rc && q != end) {
             seg_reader_set_error(r, "%s: document store block %u has extra bytes", r->path, b);
+            rc = WARTA_ECORRUPT;
+        }
+    }
+    /* every id and title readable, and every id in the id table */
+    for (uint32_t d = 0; d < r->ndocs && !rc; d++) {
+        seg_doc sd;
+        rc = seg_doc_head(r, d, &scratch, &sd.id, &sd.id_len, &sd.title, &sd.title_len);
+        if (rc)
+            break;
+        uint64_t h = fmt_id_hash(sd.id ? sd.id : "", sd.id_len);
+        bool found = false;
+        uint32_t lo = 0, hi = r->ndocs;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (le64_get(r->ids + (size_t)mid * FMT_ID_ENTRY) < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (uint32_t k = lo; k < r->ndocs && le64_get(r->ids + (size_t)k * FMT_ID_ENTRY) == h; k++)
+            found |= le32_get(r->ids + (size_t)k * FMT_ID_ENTRY + 8) == d;
+        if (!found) {
+            seg_reader_set_error(r, "%s: document %u missing from the id table", r->path, d);
             rc = WARTA_ECORRUPT;
         }
     }
