@@ -138,11 +138,13 @@ static bool share_line(const char *s, size_t n)
 /* What a line is, for the reader. */
 enum line_kind { LINE_TEXT, LINE_DROP, LINE_URL, LINE_SOURCE, LINE_AUTHOR, LINE_TAGS, LINE_DATE };
 
-static int classify(const char *s, size_t n, const char **val, size_t *vlen, char date[32])
+/* What the line s is.  Before the title (title_done false), "FOTO: ..." and
+ * "VIDEO: ..." are headlines, not credits. */
+static int classify(const char *s, size_t n, bool title_done, const char **val, size_t *vlen, char date[32])
 {
     static const char *const source_keys[] = {"sumber", "source", NULL};
     static const char *const author_keys[] = {"penulis", "reporter", "pewarta", "oleh", "author", NULL};
-    static const char *const credit_keys[] = {"editor", "penyunting", "redaktur", "foto", "video",
+    static const char *const credit_keys[] = {"foto", "video", "editor", "penyunting", "redaktur",
                                               "kontributor", "editing", NULL};
     static const char *const tag_keys[] = {"tags", "tag", "topik", "kata kunci", "topic", NULL};
     size_t k = ad_marker(s, n);
@@ -156,7 +158,7 @@ static int classify(const char *s, size_t n, const char **val, size_t *vlen, cha
     }
     if (key_line(s, n, author_keys, val, vlen) && *vlen && *vlen <= 80)
         return LINE_AUTHOR;
-    if (key_line(s, n, credit_keys, val, vlen) && *vlen <= 100)
+    if (key_line(s, n, credit_keys + (title_done ? 0 : 2), val, vlen) && *vlen <= 100)
         return LINE_DROP;
     if (key_line(s, n, tag_keys, val, vlen) && *vlen <= 300)
         return LINE_TAGS;
@@ -265,7 +267,7 @@ int txt_read(corpus_reader *r, const char *data, size_t len)
             blank = true;
             continue;
         }
-        switch (classify(s, n, &val, &vlen, date)) {
+        switch (classify(s, n, title_done, &val, &vlen, date)) {
         case LINE_DROP:
             continue;
         case LINE_URL:

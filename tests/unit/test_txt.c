@@ -209,3 +209,12 @@ Test(txt, skips_a_file_over_the_article_cap)
     cr_expect_eq(c.narts, 0);
     cr_expect(cc_has_problem(&c, "16 MiB"));
 }
+
+Test(txt, keeps_a_foto_or_video_headline_as_the_title)
+{
+    cc_read(&c, "f.txt", "FOTO: Suasana Mudik di Stasiun Senen\nFoto: Dok. Humas\nPenumpang memadati peron.\n",
+            CORPUS_TXT);
+    cr_assert_eq(c.narts, 1);
+    cr_expect_str_eq(c.arts[0].title, "FOTO: Suasana Mudik di Stasiun Senen");
+    cr_expect_str_eq(c.arts[0].body, "Penumpang memadati peron.");
+}
