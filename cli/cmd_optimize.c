@@ -1,0 +1,96 @@
+/*
+ * cmd_optimize.c: `warta optimize [-i INDEX]`: merges all segments into one,
+ * dropping deleted articles, and commits (warta_writer_optimize).
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char optimize_usage[] = "warta optimize [-i INDEX] [--quiet]";
+
+static void optimize_help(void)
+{
+    printf("usage: %s\n"
+           "\n"
+           "Merges all segments of the index into one and drops deleted articles, in one\n"
+           "commit.  Searches running meanwhile keep seeing the previous commit.\n"
+           "\n"
+           "Options:\n"
+           "  -i, --index DIR   the index directory (default: $WARTA_INDEX, else ./warta-index)\n"
+           "  -q, --quiet       print nothing on success\n"
+           "      --help        show this help\n"
+           "      --version     show the version\n"
+           "\n"
+           "Exit status: 0 ok, 3 corrupt index, 4 I/O error (or disk full), 5 index locked,\n"
+           "6 no index there, 8 out of memory.\n",
+           optimize_usage);
+}
+
+int cmd_optimize(int argc, char **argv)
+{
+    enum { OPT_HELP = 256, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"index", required_argument, NULL, 'i'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, OPT_HELP},   {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = NULL;
+    bool quiet = false;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "i:q", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            dir = optarg;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case OPT_HELP:
+            optimize_help();
+            return EXIT_OK;
+        case OPT_VERSION:
+            printf("warta %s\n", warta_version());
+            return EXIT_OK;
+        default:
+            cli_error("optimize: unknown option '%s' or missing value", argv[optind - 1]);
+            return cli_usage_error("optimize", optimize_usage);
+        }
+    }
+    if (optind < argc) {
+        cli_error("optimize: unexpected argument '%s'", argv[optind]);
+        return cli_usage_error("optimize", optimize_usage);
+    }
+    dir = cli_index_path(dir);
+    warta_index *ix = NULL;
+    char err[512] = "";
+    int rc = warta_index_open(&ix, dir, err, sizeof err);
+    warta_index_close(ix);
+    if (rc) {
+        cli_error("%s", err[0] ? err : warta_strerror(rc));
+        return cli_exit_code(rc);
+    }
+    warta_writer *w = NULL;
+    rc = warta_writer_open(&w, dir, NULL, err, sizeof err);
+    if (rc) {
+        cli_error("%s", err[0] ? err : warta_strerror(rc));
+        return cli_exit_code(rc);
+    }
+    rc = warta_writer_optimize(w);
+    if (rc) {
+        cli_error("%s: %s", dir, warta_writer_errmsg(w)[0] ? warta_writer_errmsg(w)
+                                                            : warta_strerror(rc));
+        warta_writer_close(w);
+        return cli_exit_code(rc);
+    }
+    warta_writer_info wi;
+    warta_writer_get_info(w, &wi);
+    warta_writer_close(w);
+    if (!quiet)
+        printf("%s: %llu articles in %llu segment%s\n", dir, (unsigned long long)wi.live,
+               (unsigned long long)wi.segments, wi.segments == 1 ? "" : "s");
+    return EXIT_OK;
+}
