@@ -178,6 +178,14 @@ static bool parse_time(const dtok *t, int n, int *i, long *hh, long *mm, long *s
     }
     if (*hh > 23 || *mm > 59 || *ss > 60)
         return false;
+    /* 12-hour clock: 2:30 PM, 12:05 am */
+    if (k < n && (word_is(&t[k], "am") || word_is(&t[k], "pm"))) {
+        if (*hh < 1 || *hh > 12)
+            return false;
+        bool pm = word_is(&t[k], "pm");
+        *hh = *hh % 12 + (pm ? 12 : 0);
+        k++;
+    }
     /* Zone: a word, Z, or +HH[:MM] / -HH[:MM] / +HHMM. */
     if (k < n && zone_word(&t[k]))
         k++;

@@ -444,6 +444,10 @@ int jsonl_slow_fields(corpus_reader *r, const char *line, size_t len, corpus_fie
 
 int jsonl_read_line(corpus_reader *r, const char *line, size_t len, unsigned lineno)
 {
+    if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+        line += 3; /* a byte order mark */
+        len -= 3;
+    }
     while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
         len--;
     size_t lead = 0;
@@ -503,6 +507,10 @@ int jsonl_read(corpus_reader *r, const char *data, size_t len)
 
 int json_read_document(corpus_reader *r, const char *data, size_t len)
 {
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3; /* a byte order mark */
+        len -= 3;
+    }
     json_error_t err;
     json_t *root = json_loadb(data, len, 0, &err);
     if (!root) {

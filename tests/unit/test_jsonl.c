@@ -296,3 +296,11 @@ Test(jsonl, fast_parser_declines_what_is_not_json)
     }
     corpus_reader_finish(&r);
 }
+
+Test(jsonl, skips_a_byte_order_mark)
+{
+    cc_read(&c, "bom.jsonl", "\xEF\xBB\xBF{\"title\": \"Satu\"}\n{\"title\": \"Dua\"}\n", CORPUS_JSONL);
+    cc_read(&c, "bom.json", "\xEF\xBB\xBF{\"title\": \"Tiga\"}", CORPUS_JSON);
+    cr_expect_eq(c.narts, 3);
+    cr_expect_eq(c.nprobs, 0);
+}
