@@ -60,13 +60,14 @@ struct warta_analyzer {
     size_t cache_mask;           /* slots - 1 */
     size_t cache_count;          /* entries used */
     char *arena;                 /* cached keys and terms */
+    char scratch[NORM_MAX + 1];  /* the term of a word that is not cached */
     size_t arena_len;            /* bytes used */
     size_t arena_cap;            /* bytes allocated */
 };
 
 /* The analysis of one word. */
 typedef struct wres {
-    char term[NORM_MAX + 1];     /* index term (stem), NUL-terminated */
+    const char *term;            /* index term (stem); valid until the next lookup */
     size_t len;                  /* its length; 0: the word vanished */
     bool stop;                   /* a stopword */
 } wres;
@@ -210,7 +211,7 @@ WARTA_API void warta_analyzer_close(warta_analyzer *a)
     wfree(a);
 }
 
-/* Analyzes one word without the cache. */
+/* Analyzes one word without the cache, into a->scratch. */
 static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
 {
     char norm[NORM_MAX + 1];
@@ -219,13 +220,32 @@ static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
     if (rc != 0)
         return rc;
     r->stop = nn > 0 && wordset_has(&a->sh->stops, norm, nn);
+    r->term = a->scratch;
     if (r->stop || a->sh->no_stem) {
-        memcpy(r->term, norm, nn + 1);
+        memcpy(a->scratch, norm, nn + 1);
         r->len = nn;
         return 0;
     }
-    r->len = stem_word(a->sh->no_lexicon ? NULL : &a->sh->roots, norm, nn, r->term);
+    r->len = stem_word(a->sh->no_lexicon ? NULL : &a->sh->roots, norm, nn, a->scratch);
     return 0;
+}
+
+static inline bool same_bytes(const char *x, const char *y, size_t n)
+{
+    while (n >= 8) {
+        uint64_t u, v;
+        memcpy(&u, x, 8);
+        memcpy(&v, y, 8);
+        if (u != v)
+            return false;
+        x += 8;
+        y += 8;
+        n -= 8;
+    }
+    while (n--)
+        if (*x++ != *y++)
+            return false;
+    return true;
 }
 
 static void cache_clear(warta_analyzer *a)
@@ -266,9 +286,8 @@ static int word_result(warta_analyzer *a, const char *s, size_t n, wres *r)
         const centry *e = &a->cache[i];
         if (!e->used)
             break;
-        if (e->hash == h && e->klen == n && memcmp(a->arena + e->off, s, n) == 0) {
-            memcpy(r->term, a->arena + e->off + n, e->tlen);
-            r->term[e->tlen] = '\0';
+        if (e->hash == h && e->klen == n && same_bytes(a->arena + e->off, s, n)) {
+            r->term = a->arena + e->off + n;
             r->len = e->tlen;
             r->stop = e->stop;
             return 0;
@@ -309,6 +328,7 @@ static int word_result(warta_analyzer *a, const char *s, size_t n, wres *r)
     e->used = 1;
     memcpy(a->arena + a->arena_len, s, n);
     memcpy(a->arena + a->arena_len + n, r->term, r->len);
+    r->term = a->arena + a->arena_len + n;
     a->arena_len += need;
     a->cache_count++;
     return 0;
@@ -389,9 +409,14 @@ static int emit_group(run *R, const rawword *g, size_t n, int j)
                            n == 3 ? WSTR(&g[2]) : NULL, n == 3 ? WLEN(&g[2]) : 0, tmp);
     } else if (n == 2 && j == J_HYPHEN) {
         wres x, y;
+        char xt[NORM_MAX + 1];
         int rc = word_result(R->a, WSTR(&g[0]), WLEN(&g[0]), &x);
-        if (rc == 0)
-            rc = word_result(R->a, WSTR(&g[1]), WLEN(&g[1]), &y);
+        if (rc != 0)
+            return rc;
+        /* the next lookup may move the arena: keep a copy */
+        memcpy(xt, x.term, x.len);
+        x.term = xt;
+        rc = word_result(R->a, WSTR(&g[1]), WLEN(&g[1]), &y);
         if (rc != 0)
             return rc;
         if (x.len > 0 && x.len == y.len && memcmp(x.term, y.term, x.len) == 0)

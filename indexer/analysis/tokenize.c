@@ -34,6 +34,10 @@ enum {
 };
 
 static uint8_t ascii_class[128];
+/* Per byte: W_WORD when an ASCII letter, digit or '_' (the word run of the
+ * fast loop), W_ALNUM when a letter or digit that makes a segment a word. */
+enum { W_WORD = 1, W_ALNUM = 2 };
+static uint8_t byte_flags[256];
 static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
 
 static void ascii_init(void)
@@ -55,6 +59,8 @@ static void ascii_init(void)
         else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
             k = C_SPACE;
         ascii_class[c] = k;
+        byte_flags[c] = (uint8_t)((k == C_AL || k == C_NU || k == C_ENL ? W_WORD : 0) |
+                                  ((k == C_AL && c != '@') || k == C_NU ? W_ALNUM : 0));
     }
 }
 
@@ -174,29 +180,81 @@ static int icu_chunk(tokenizer *tz, const char *text, size_t cs, size_t ce)
     return 0;
 }
 
-/* Segments the chunk [cs, ce) with the fast rules; returns 1 when it meets
- * a character it does not know (the chunk's words are then taken back). */
-static int fast_chunk(tokenizer *tz, const char *text, size_t cs, size_t ce)
+/* The end of the chunk holding byte i: the next ASCII white space. */
+static size_t chunk_end(const unsigned char *s, size_t len, size_t i)
 {
+    while (i < len && !(s[i] < 0x80 && ascii_class[s[i]] == C_SPACE))
+        i++;
+    return i;
+}
+
+static bool is_word_class(uint8_t c)
+{
+    return c == C_AL || c == C_NU || c == C_ENL;
+}
+
+int tokenize(tokenizer *tz, const char *text, size_t len, bool force_icu)
+{
+    pthread_once(&ascii_once, ascii_init);
+    tz->nwords = 0;
+    if (force_icu)
+        return len ? icu_chunk(tz, text, 0, len) : 0;
     const unsigned char *s = (const unsigned char *)text;
-    size_t i = cs, k;
-    while (i < ce) {
-        uint8_t c = classify(s, ce, i, &k);
+    size_t i = 0, k;
+    size_t chunk = 0, mark = 0;   /* start of the current chunk, words before it */
+    int rc = 0;
+    while (i < len) {
+        unsigned char b = s[i];
+        uint8_t c;
+        if (b < 0x80) {
+            c = ascii_class[b];
+            k = 1;
+            if (c == C_SPACE) {
+                i++;
+                chunk = i;
+                mark = tz->nwords;
+                continue;
+            }
+        } else {
+            c = classify(s, len, i, &k);
+        }
         if (c == C_ICU)
-            return 1;
-        if (c != C_AL && c != C_NU && c != C_ENL) {
+            goto icu;
+        if (!is_word_class(c)) {
             i += k;
             continue;
         }
+        /* A word starts at i. */
         size_t start = i;
-        bool alnum = c == C_NU || (c == C_AL && s[i] != '@');
+        bool alnum = c == C_NU || (c == C_AL && b != '@');
         uint8_t last = c;
         i += k;
-        while (i < ce) {
-            uint8_t c2 = classify(s, ce, i, &k);
+        for (;;) {
+            /* the common case: a run of ASCII letters and digits */
+            size_t run = i;
+            uint8_t acc = 0, f;
+            while (i < len && ((f = byte_flags[s[i]]) & W_WORD)) {
+                acc |= f;
+                i++;
+            }
+            if (i > run) {
+                last = ascii_class[s[i - 1]];
+                alnum |= (acc & W_ALNUM) != 0;
+            }
+            if (i >= len)
+                break;
+            uint8_t c2;
+            if (s[i] < 0x80) {
+                c2 = ascii_class[s[i]];
+                k = 1;
+                if (c2 == C_SPACE || c2 == C_OTHER)
+                    break;         /* the usual end of a word */
+            } else {
+                c2 = classify(s, len, i, &k);
+            }
             if (c2 == C_ICU)
-                return 1;
-            if (c2 == C_AL || c2 == C_NU || c2 == C_ENL) {
+                goto icu;
+            if (is_word_class(c2)) {
                 alnum |= c2 == C_NU || (c2 == C_AL && s[i] != '@');
                 last = c2;
                 i += k;
@@ -204,10 +262,12 @@ static int fast_chunk(tokenizer *tz, const char *text, size_t cs, size_t ce)
             }
             if (c2 == C_ML || c2 == C_MNL || c2 == C_SQ || c2 == C_MN) {
                 size_t j = i + k, k3;
-                if (j < ce) {
-                    uint8_t c3 = classify(s, ce, j, &k3);
-                    if (c3 == C_ICU)
-                        return 1;
+                if (j < len) {
+                    uint8_t c3 = classify(s, len, j, &k3);
+                    if (c3 == C_ICU) {
+                        i = j;
+                        goto icu;
+                    }
                     bool letters = last == C_AL && c3 == C_AL && c2 != C_MN;
                     bool digits = last == C_NU && c3 == C_NU && c2 != C_ML;
                     if (letters || digits) {
@@ -220,36 +280,17 @@ static int fast_chunk(tokenizer *tz, const char *text, size_t cs, size_t ce)
             }
             break;
         }
-        if (alnum && push(tz, start, i) != 0)
-            return WARTA_ENOMEM;
-    }
-    return 0;
-}
-
-int tokenize(tokenizer *tz, const char *text, size_t len, bool force_icu)
-{
-    pthread_once(&ascii_once, ascii_init);
-    tz->nwords = 0;
-    if (force_icu)
-        return len ? icu_chunk(tz, text, 0, len) : 0;
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < len) {
-        while (i < len && s[i] < 0x80 && ascii_class[s[i]] == C_SPACE)
-            i++;
-        size_t cs = i;
-        while (i < len && !(s[i] < 0x80 && ascii_class[s[i]] == C_SPACE))
-            i++;
-        if (cs == i)
-            break;
-        size_t mark = tz->nwords;
-        int rc = fast_chunk(tz, text, cs, i);
-        if (rc == 1) {
-            tz->nwords = mark;
-            rc = icu_chunk(tz, text, cs, i);
-        }
-        if (rc != 0)
+        if (alnum && (rc = push(tz, start, i)) != 0)
             return rc;
+        continue;
+    icu:
+        /* A character the fast rules do not know: ICU takes the whole chunk. */
+        tz->nwords = mark;
+        i = chunk_end(s, len, i);
+        if ((rc = icu_chunk(tz, text, chunk, i)) != 0)
+            return rc;
+        chunk = i;
+        mark = tz->nwords;
     }
     return 0;
 }

@@ -32,7 +32,7 @@ static inline uint64_t whash(const void *p, size_t n)
 {
     const uint8_t *s = p;
     uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xff51afd7ed558ccdull);
-    while (n >= 8) {
+    while (n > 8) {
         uint64_t v;
         memcpy(&v, s, 8);
         h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
@@ -40,8 +40,18 @@ static inline uint64_t whash(const void *p, size_t n)
         s += 8;
         n -= 8;
     }
-    uint64_t v = 0;
-    memcpy(&v, s, n);
+    /* 1 to 8 bytes left: two overlapping fixed-size loads, no loop. */
+    uint64_t v;
+    if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        v = (uint64_t)x | (uint64_t)y << 32;
+    } else if (n > 0) {
+        v = (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
+    } else {
+        v = 0;
+    }
     h = (h ^ v) * 0x94d049bb133111ebull;
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
