@@ -31,6 +31,7 @@ typedef struct walker {
     const warta_walk_callbacks *cb;   /* the caller's callbacks */
     warta_walk_stats *stats;          /* totals */
     wbuf path;                        /* the path being visited, NUL-terminated */
+    wbuf data;                        /* the bytes of a whole-file read, reused from file to file */
     walk_dir_id stack[CORPUS_MAX_DEPTH + 1]; /* directories from the PATH argument down */
     int depth;                        /* entries used in stack */
 } walker;
@@ -98,12 +99,16 @@ static long input_read(walk_input *in, char *buf, size_t n)
  * the file is over cap, 2 on a read error (in->err), WARTA_ENOMEM. */
 static int input_read_all(walk_input *in, size_t cap, size_t hint, wbuf *out)
 {
-    if (hint && wbuf_reserve(out, hint < cap ? hint + 1 : cap + 1))
+    /* Room for the whole file plus a little, so that a plain file takes one
+     * read for its bytes and one to see the end. */
+    if (wbuf_reserve(out, (hint < cap ? hint : cap) + 4096))
         return WARTA_ENOMEM;
     for (;;) {
-        size_t want = WALK_CHUNK;
-        if (wbuf_reserve(out, want))
+        if (out->cap - out->len - 1 < 4096 && wbuf_reserve(out, out->len < WALK_CHUNK ? WALK_CHUNK : out->len))
             return WARTA_ENOMEM;
+        size_t want = out->cap - out->len - 1;
+        if (want > WALK_CHUNK)
+            want = WALK_CHUNK;
         long got = input_read(in, out->data + out->len, want);
         if (got < 0)
             return 2;
@@ -229,9 +234,10 @@ static int walk_file(walker *w, const char *path, const char *rel, int format, b
         goto out_close;
     }
     size_t cap = format == CORPUS_JSON ? CORPUS_MAX_FILE : CORPUS_MAX_ARTICLE;
-    wbuf data = WBUF_INIT;
-    int got = input_read_all(&in, cap, gz ? 0 : (size_t)st.st_size, &data);
-    w->stats->bytes += data.len;
+    wbuf *data = &w->data;
+    wbuf_reset(data);
+    int got = input_read_all(&in, cap, gz ? 0 : (size_t)st.st_size, data);
+    w->stats->bytes += data->len;
     if (got == WARTA_ENOMEM) {
         rc = WARTA_ENOMEM;
     } else if (got == 2) {
@@ -243,9 +249,11 @@ static int walk_file(walker *w, const char *path, const char *rel, int format, b
         else
             corpus_report(&r, CP_FILE, 0, true, "file larger than the 16 MiB cap for one article, skipped");
     } else {
-        rc = corpus_read_with(&r, data.data ? data.data : "", data.len, format);
+        rc = corpus_read_with(&r, data->data ? data->data : "", data->len, format);
     }
-    wbuf_free(&data);
+    /* Keep a modest buffer for the next file; give a big one back. */
+    if (data->cap > ((size_t)4 << 20))
+        wbuf_free(data);
 out_close:
     if (in.gz)
         gzclose(in.gz);
@@ -408,6 +416,7 @@ WARTA_API int warta_walk(const char *const *paths, size_t npaths, const warta_wa
         rc = walk_entry(w, 0, name, true);
     }
     wbuf_free(&w->path);
+    wbuf_free(&w->data);
     wfree(w);
     return rc;
 }
