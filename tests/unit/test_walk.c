@@ -302,3 +302,27 @@ Test(walk, fails_cleanly_when_allocations_fail)
             cr_expect_eq(c.narts, 7, "allocation %ld was failed but the walk lost articles", n);
     }
 }
+
+Test(walk, chooses_readers_by_extension_in_any_case)
+{
+    write_text("a.MD", "# Judul A\nIsi.\n");
+    write_text("b.markdown", "# Judul B\nIsi.\n");
+    write_text("c.NDJSON", "{\"title\": \"Judul C\"}\n");
+    write_gz("d.json.gz", "[{\"title\": \"Judul D\"}]", 0);
+    write_text("e.Txt", "Judul E\n");
+    write_text("f.md.bak", "# bukan\n");
+    write_text(".md", "# tersembunyi\n");
+    write_text("txt", "bukan\n");
+    cr_assert_eq(walk_root(), 0);
+    cc_dump(&c);
+    static const char *const titles[] = {"Judul A", "Judul B", "Judul C", "Judul D", "Judul E"};
+    cr_assert_eq(c.narts, 5);
+    for (size_t i = 0; i < 5; i++)
+        cr_expect_str_eq(c.arts[i].title, titles[i]);
+    cr_expect_eq(c.stats.ignored, 2);
+    bool gz;
+    cr_expect_eq(corpus_format_of("x.jsonl.GZ", &gz), CORPUS_JSONL);
+    cr_expect(gz);
+    cr_expect_eq(corpus_format_of(".gz", &gz), CORPUS_NONE);
+    cr_expect_eq(corpus_format_of("a.gz", &gz), CORPUS_NONE);
+}
