@@ -96,7 +96,7 @@ mb() { awk -v a="$1" 'BEGIN { if (a == "") print "-"; else if (a < 1e7) printf "
 warta_core_bytes() {
   local s=$2 v total store
   "$WARTA" stats -i "$1" --json > "$s" 2>/dev/null || return 0
-  v=$(jget bytes.without_store "$s")
+  v=$(jget bytes.index_without_text "$s")
   if [ -z "$v" ]; then
     total=$(jget bytes.total "$s"); store=$(jget bytes.store "$s")
     if [ -n "$total" ] && [ -n "$store" ]; then v=$((total - store)); fi
