@@ -81,6 +81,7 @@ median() {
 # ratio A B: A / B with 2 decimals, "-" when either is missing or B is 0.
 ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-";
+                                   else if (a / b < 0.1) printf "%.3f\n", a / b;
                                    else printf "%.2f\n", a / b }'
 }
 
