@@ -359,6 +359,8 @@ typedef struct warta_search_options {
     unsigned snippet_len;      /* snippet length in characters (default 200) */
     bool exhaustive;           /* score every match without pruning (same results, slower:
                                   for tests and benchmarks) */
+    bool id_title_only;        /* fetch only each hit's id and title (what `warta bench`
+                                  times); date, url, source, path stay NULL */
 } warta_search_options;
 
 /* Default title boost, chosen by MRR@10 on the TyDi train split (README). */
@@ -419,7 +421,10 @@ WARTA_API int warta_search(warta_index *ix, const char *query, size_t len,
 WARTA_API size_t warta_results_count(const warta_results *r);
 WARTA_API const warta_hit *warta_results_hit(const warta_results *r, size_t i);
 
-/* Articles matching the query (all of them, not only those returned): exact. */
+/* Articles matching the query (all of them, not only those returned):
+ * exact.  When ranking pruned documents it did not need to score, the count
+ * is made on the first call, by a pass over the query terms' docids (tens
+ * of microseconds on common terms); later calls are free. */
 WARTA_API uint64_t warta_results_total_hits(const warta_results *r);
 
 /* Milliseconds warta_search() took (parse, analyze, rank, fetch). */

@@ -27,7 +27,8 @@ struct brief_cache {
     seg_snapshot *snap;              /* the segments */
     size_t nseg;
     uint64_t *base;                  /* per segment: first slot */
-    _Atomic(const uint8_t *) *slot;  /* per document: its packed record or NULL */
+    _Atomic(const uint8_t *) *slot;  /* per document: date, url, source, path packed, or NULL */
+    _Atomic(const uint8_t *) *head;  /* per document: id and title packed, or NULL */
     brief_chunk *chunks;             /* storage */
     size_t bytes;                    /* stored so far */
 };
@@ -53,7 +54,10 @@ int brief_open(brief_cache **out, seg_snapshot *snap)
     c->base[c->nseg] = total;
     /* calloc of a large array maps zero pages: no cost until touched. */
     c->slot = wcalloc(total ? total : 1, sizeof *c->slot);
-    if (!c->slot) {
+    c->head = wcalloc(total ? total : 1, sizeof *c->head);
+    if (!c->slot || !c->head) {
+        wfree((void *)c->slot);
+        wfree((void *)c->head);
         wfree(c->base);
         wfree(c);
         return WARTA_ENOMEM;
@@ -75,6 +79,7 @@ void brief_free(brief_cache *c)
     }
     pthread_mutex_destroy(&c->mu);
     wfree((void *)c->slot);
+    wfree((void *)c->head);
     wfree(c->base);
     wfree(c);
 }
@@ -99,39 +104,39 @@ static uint8_t *store(brief_cache *c, size_t n)
     return p;
 }
 
-static void unpack(const uint8_t *p, brief_doc *out)
+/* A packed record: n u32 lengths (BRIEF_NONE for a missing field), then
+ * the bytes of the fields present. */
+static void unpack(const uint8_t *p, int n, const char **f, uint32_t *len)
 {
-    const char *s = (const char *)p + 6 * 4;
-    for (int i = 0; i < 6; i++) {
+    const char *s = (const char *)p + (size_t)n * 4;
+    for (int i = 0; i < n; i++) {
         uint32_t l;
         memcpy(&l, p + 4 * i, 4);
         if (l == BRIEF_NONE) {
-            out->f[i] = NULL;
-            out->len[i] = 0;
+            f[i] = NULL;
+            len[i] = 0;
         } else {
-            out->f[i] = s;
-            out->len[i] = l;
+            f[i] = s;
+            len[i] = l;
             s += l;
         }
     }
 }
 
-/* Packs d's short fields; called with the mutex held. */
-static const uint8_t *pack(brief_cache *c, const seg_doc *d)
+/* Packs n fields; called with the mutex held. */
+static const uint8_t *pack(brief_cache *c, int n, const char *const *f, const size_t *l_in)
 {
-    const char *f[6] = {d->id, d->title, d->date, d->url, d->source, d->path};
-    size_t l[6] = {d->id_len, d->title_len, d->date_len, d->url_len, d->source_len, d->path_len};
-    size_t n = 6 * 4;
-    for (int i = 0; i < 6; i++) {
-        if (l[i] >= BRIEF_NONE)
-            l[i] = BRIEF_NONE - 1;
-        n += f[i] ? l[i] : 0;
+    size_t l[6];
+    size_t total = (size_t)n * 4;
+    for (int i = 0; i < n; i++) {
+        l[i] = l_in[i] >= BRIEF_NONE ? BRIEF_NONE - 1 : l_in[i];
+        total += f[i] ? l[i] : 0;
     }
-    uint8_t *p = store(c, n);
+    uint8_t *p = store(c, total);
     if (!p)
         return NULL;
-    uint8_t *s = p + 6 * 4;
-    for (int i = 0; i < 6; i++) {
+    uint8_t *s = p + (size_t)n * 4;
+    for (int i = 0; i < n; i++) {
         uint32_t v = f[i] ? (uint32_t)l[i] : BRIEF_NONE;
         memcpy(p + 4 * i, &v, 4);
         if (f[i]) {
@@ -140,6 +145,44 @@ static const uint8_t *pack(brief_cache *c, const seg_doc *d)
         }
     }
     return p;
+}
+
+int brief_head(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_doc *out)
+{
+    if (seg >= c->nseg)
+        return WARTA_EINVAL;
+    seg_reader *r = seg_snapshot_segment(c->snap, seg);
+    if (doc >= seg_ndocs(r))
+        return WARTA_EINVAL;
+    _Atomic(const uint8_t *) *slot = &c->head[c->base[seg] + doc];
+    const uint8_t *p = atomic_load_explicit(slot, memory_order_acquire);
+    if (!p) {
+        const char *f[2];
+        size_t l[2];
+        int rc = seg_doc_head(r, doc, scratch, &f[0], &l[0], &f[1], &l[1]);
+        if (rc)
+            return rc;
+        if (c->bytes > BRIEF_BUDGET) {
+            /* Full: hand out the scratch copy (valid until its reuse). */
+            out->f[BRIEF_ID] = f[0];
+            out->len[BRIEF_ID] = (uint32_t)l[0];
+            out->f[BRIEF_TITLE] = f[1];
+            out->len[BRIEF_TITLE] = (uint32_t)l[1];
+            return WARTA_ENOTFOUND;
+        }
+        pthread_mutex_lock(&c->mu);
+        p = atomic_load_explicit(slot, memory_order_relaxed);
+        if (!p) {
+            p = pack(c, 2, f, l);
+            if (p)
+                atomic_store_explicit(slot, p, memory_order_release);
+        }
+        pthread_mutex_unlock(&c->mu);
+        if (!p)
+            return WARTA_ENOMEM;
+    }
+    unpack(p, 2, &out->f[BRIEF_ID], &out->len[BRIEF_ID]);
+    return 0;
 }
 
 static uint32_t find_block(const seg_reader *r, uint32_t doc)
@@ -165,8 +208,8 @@ int brief_get(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_d
     _Atomic(const uint8_t *) *slots = c->slot + c->base[seg];
     const uint8_t *p = atomic_load_explicit(&slots[doc], memory_order_acquire);
     if (p) {
-        unpack(p, out);
-        return 0;
+        unpack(p, 4, &out->f[BRIEF_DATE], &out->len[BRIEF_DATE]);
+        return brief_head(c, seg, doc, scratch, out) == 0 ? 0 : WARTA_ENOTFOUND;
     }
     if (c->bytes > BRIEF_BUDGET)
         return WARTA_ENOTFOUND;
@@ -188,7 +231,9 @@ int brief_get(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_d
             break;
         if (atomic_load_explicit(&slots[first + i], memory_order_relaxed))
             continue;
-        const uint8_t *packed = pack(c, &d);
+        const char *f[4] = {d.date, d.url, d.source, d.path};
+        size_t l[4] = {d.date_len, d.url_len, d.source_len, d.path_len};
+        const uint8_t *packed = pack(c, 4, f, l);
         if (!packed) {
             rc = WARTA_ENOMEM;
             break;
@@ -201,6 +246,6 @@ int brief_get(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_d
     p = atomic_load_explicit(&slots[doc], memory_order_acquire);
     if (!p)
         return WARTA_ECORRUPT;
-    unpack(p, out);
-    return 0;
+    unpack(p, 4, &out->f[BRIEF_DATE], &out->len[BRIEF_DATE]);
+    return brief_head(c, seg, doc, scratch, out) == 0 ? 0 : WARTA_ENOTFOUND;
 }

@@ -26,14 +26,20 @@ typedef struct brief_doc {
     uint32_t len[6];         /* their lengths */
 } brief_doc;
 
+/* Fills out's id and title (the segment's small head blocks on a miss,
+ * one document at a time).  Same returns as brief_get(). */
+int brief_head(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_doc *out);
+
 enum { BRIEF_ID, BRIEF_TITLE, BRIEF_DATE, BRIEF_URL, BRIEF_SOURCE, BRIEF_PATH };
 
 /* A cache for the segments of snap.  Returns 0 or WARTA_ENOMEM. */
 int brief_open(brief_cache **out, seg_snapshot *snap);
 void brief_free(brief_cache *c);
 
-/* Fills out with doc's fields from the cache, loading its block on a miss
- * (scratch is the caller's decompression buffer).  Returns 0,
+/* Fills out with doc's fields from the cache, loading its document-store
+ * block on a miss, which caches date, url, source and path of every
+ * document of the block (scratch is the caller's decompression buffer); id
+ * and title come from brief_head().  Returns 0,
  * WARTA_ENOTFOUND (over budget: fetch the document directly),
  * WARTA_ECORRUPT, WARTA_ENOMEM, WARTA_EINVAL. */
 int brief_get(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_doc *out);

@@ -884,36 +884,47 @@ static int run_maxscore(qexec *x)
             return cur_error(&leaves[ord[i]].cur[0]);
     if (x->err)
         return x->err;
+    if (x->defer_count)
+        return 0;
     return count_flat(x, kids, nk);
 }
 
 /* ---- a segment ----------------------------------------------------------- */
 
-int qexec_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base)
+/* Points x at segment r; false when no document of it can pass the
+ * source filter. */
+static int seg_setup(qexec *x, seg_reader *r, uint32_t segi, uint64_t base, bool *any)
 {
     x->r = r;
     x->segi = segi;
     x->base = base;
     x->src_ok = NULL;
+    *any = seg_ndocs(r) > 0;
     if (x->nsources) {
         uint32_t ns = seg_source_count(r);
         x->src_ok = arena_calloc(x->arena, ns ? ns : 1, 1);
         if (!x->src_ok)
             return WARTA_ENOMEM;
-        bool any = false;
+        bool found = false;
         for (size_t i = 0; i < x->nsources; i++) {
             uint32_t id = seg_source_find(r, x->sources[i], strlen(x->sources[i]));
             if (id != SEG_SOURCE_NONE && id < ns) {
                 x->src_ok[id] = 1;
-                any = true;
+                found = true;
             }
         }
-        if (!any)
-            return 0;   /* no article of this segment can pass */
+        if (!found)
+            *any = false;
     }
-    if (seg_ndocs(r) == 0)
-        return 0;
-    int rc;
+    return 0;
+}
+
+int qexec_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base)
+{
+    bool any;
+    int rc = seg_setup(x, r, segi, base, &any);
+    if (rc || !any)
+        return rc;
     if (qexec_prunes(x) && x->cap > 0)
         rc = run_maxscore(x);
     else
@@ -921,4 +932,23 @@ int qexec_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base)
     if (!rc && x->err)
         rc = x->err;
     return rc;
+}
+
+bool qexec_counts_later(const qexec *x)
+{
+    return x->defer_count && qexec_prunes(x) && x->cap > 0;
+}
+
+int qexec_count_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base)
+{
+    bool any;
+    int rc = seg_setup(x, r, segi, base, &any);
+    if (rc || !any)
+        return rc;
+    const qtree *const *kids;
+    const qtree *one;
+    size_t nk;
+    root_clauses(x->plan, &kids, &nk, &one);
+    rc = count_flat(x, kids, nk);
+    return rc ? rc : x->err;
 }

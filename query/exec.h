@@ -116,6 +116,7 @@ typedef struct qexec {
     const qplan *plan;       /* what to run */
     warta_sort sort;         /* heap order */
     bool exhaustive;         /* never prune */
+    bool defer_count;        /* MaxScore: leave counting to qexec_count_segment() */
     size_t cap;              /* heap capacity: k + offset */
     bool has_since, has_until; /* date filters */
     int64_t since, until;    /* inclusive bounds, seconds */
@@ -149,6 +150,12 @@ int qexec_init(qexec *x, const qplan *plan, const bm25 *p, size_t cap, qarena *a
  * Segments must come in increasing base order.  Returns 0, WARTA_ECORRUPT
  * or WARTA_ENOMEM. */
 int qexec_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base);
+
+/* True when x was run with defer_count on a query MaxScore ranked: total
+ * is then 0 until qexec_count_segment() ran on every segment (cursors
+ * opened again on each). */
+bool qexec_counts_later(const qexec *x);
+int qexec_count_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base);
 
 /* Sorts the heap best first (x->heap[0 .. x->nheap)). */
 void qexec_finish(qexec *x);

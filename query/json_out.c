@@ -142,7 +142,7 @@ WARTA_API int warta_results_json(const warta_results *r, unsigned indent, char *
         goto out_free;
     double took = round(r->took_ms * 1000.0) / 1000.0;
     if (!set(root, "query", jstr(r->query, r->query_len, &tmp)) ||
-        !set(root, "total_hits", json_integer((json_int_t)r->total)) ||
+        !set(root, "total_hits", json_integer((json_int_t)warta_results_total_hits(r))) ||
         !set(root, "took_ms", json_real(took)))
         goto out_free;
     for (size_t i = 0; i < r->nhits; i++) {

@@ -399,7 +399,20 @@ static int fetch_hit(search *s, const qhit *h, warta_hit *out)
     int rc;
     if (!s->o->snippets) {
         brief_doc b;
-        rc = brief_get(s->q->brief, h->seg, h->doc, &s->ctx->scratch, &b);
+        memset(&b, 0, sizeof b);
+        if (s->o->id_title_only) {
+            rc = brief_head(s->q->brief, h->seg, h->doc, &s->ctx->scratch, &b);
+            if (rc == WARTA_ENOTFOUND) {
+                /* The cache is full: b points into scratch, copy it. */
+                out->id = keep(a, b.f[BRIEF_ID], b.len[BRIEF_ID], &out->id_len);
+                out->title = keep(a, b.f[BRIEF_TITLE], b.len[BRIEF_TITLE], &out->title_len);
+                if ((b.f[BRIEF_ID] && !out->id) || (b.f[BRIEF_TITLE] && !out->title))
+                    return WARTA_ENOMEM;
+                return 0;
+            }
+        } else {
+            rc = brief_get(s->q->brief, h->seg, h->doc, &s->ctx->scratch, &b);
+        }
         if (rc == 0) {
             /* Borrowed from the cache, which lives as long as the index. */
             out->id = b.f[BRIEF_ID];
@@ -476,7 +489,20 @@ static int run(search *s, warta_results *res, const char *query, size_t len)
         return rc;
     s->x.sort = o->sort;
     s->x.exhaustive = o->exhaustive;
-    s->x.sources = o->sources;
+    s->x.defer_count = true;
+    /* Copied: counting may happen after the caller's options are gone. */
+    if (o->nsources) {
+        const char **src = arena_alloc(a, o->nsources * sizeof *src);
+        if (!src)
+            return WARTA_ENOMEM;
+        for (size_t i = 0; i < o->nsources; i++) {
+            src[i] = arena_strndup(a, o->sources[i] ? o->sources[i] : "",
+                                   o->sources[i] ? strlen(o->sources[i]) : 0);
+            if (!src[i])
+                return WARTA_ENOMEM;
+        }
+        s->x.sources = src;
+    }
     s->x.nsources = o->nsources;
     if (o->since) {
         if (!parse_date_opt(o->since, false, &s->x.since)) {
@@ -508,6 +534,7 @@ static int run(search *s, warta_results *res, const char *query, size_t len)
     }
     qexec_finish(&s->x);
     res->total = s->x.total;
+    res->counted = !qexec_counts_later(&s->x);
     size_t from = o->offset < s->x.nheap ? o->offset : s->x.nheap;
     res->nhits = s->x.nheap - from;
     res->hits = arena_calloc(a, res->nhits ? res->nhits : 1, sizeof *res->hits);
@@ -583,6 +610,18 @@ WARTA_API int warta_search(warta_index *ix, const char *query, size_t len,
     s.err = err;
     s.errlen = errlen;
     rc = run(&s, res, qcopy, len);
+    if (!rc && !res->counted) {
+        /* Counting is left for warta_results_total_hits(): keep the state. */
+        res->later = arena_alloc(&ctx->arena, sizeof s);
+        if (res->later) {
+            search *later = res->later;
+            memcpy(later, &s, sizeof s);
+            later->x.plan = &later->plan;   /* it pointed into this frame */
+            later->o = NULL;
+            later->err = NULL;
+        } else
+            rc = WARTA_ENOMEM;
+    }
     if (rc) {
         if (rc == WARTA_ENOMEM)
             put_err(err, errlen, "%s: out of memory", "search");
@@ -604,9 +643,28 @@ WARTA_API const warta_hit *warta_results_hit(const warta_results *r, size_t i)
     return r && i < r->nhits ? &r->hits[i] : NULL;
 }
 
-WARTA_API uint64_t warta_results_total_hits(const warta_results *r)
+WARTA_API uint64_t warta_results_total_hits(const warta_results *cr)
 {
-    return r ? r->total : 0;
+    if (!cr)
+        return 0;
+    /* The count is computed once, on demand; the results were allocated
+     * by warta_search(), so updating them here is sound. */
+    warta_results *r = (warta_results *)cr;
+    if (!r->counted && r->later) {
+        search *s = r->later;
+        uint64_t base = 0;
+        s->x.total = 0;
+        for (size_t g = 0; g < s->nseg; g++) {
+            seg_reader *seg = seg_snapshot_segment(s->snap, g);
+            s->err = NULL;
+            if (open_cursors(s, g) || qexec_count_segment(&s->x, seg, (uint32_t)g, base))
+                break;
+            base += seg_ndocs(seg);
+        }
+        r->total = s->x.total;
+        r->counted = true;
+    }
+    return r->total;
 }
 
 WARTA_API double warta_results_took_ms(const warta_results *r)

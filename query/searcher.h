@@ -27,7 +27,9 @@ struct warta_results {
     size_t query_len;
     warta_hit *hits;         /* the hits */
     size_t nhits;
-    uint64_t total;          /* all matches */
+    uint64_t total;          /* all matches (once counted) */
+    bool counted;            /* total is known */
+    void *later;             /* the search's state, to count on demand */
     double took_ms;          /* time of warta_search() */
     bool explain;            /* hits carry explanations */
     bool snippets;           /* hits carry snippets */

@@ -20,6 +20,7 @@ static warta_results *fake(warta_hit *hits, size_t n, const char *query)
     r.hits = hits;
     r.nhits = n;
     r.total = 1234;
+    r.counted = true;
     r.took_ms = 0.4567;
     return &r;
 }

@@ -6,6 +6,7 @@
  * repaired; "..." marks a cut.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "query/snippet.h"
