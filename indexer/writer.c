@@ -1272,8 +1272,12 @@ static int publish(warta_writer *w)
         nm.segs[nm.nsegs++] = ms;
     }
     rc = commit_publish(w->dir, &nm, dels, ndels, w->errmsg, sizeof w->errmsg);
-    if (rc)
+    if (rc) {
+        /* the manifest on disk may be either commit now: this writer stops
+         * here (close it; the next one starts from what is on disk) */
+        w->worker_rc = rc;
         goto out_free;
+    }
     /* the new commit is durable: adopt it */
     size_t keep = 0;
     for (size_t i = 0; i < w->nsegs; i++) {

@@ -388,11 +388,19 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-void commit_cleanup(const char *dir, const manifest *m)
+void commit_cleanup(const char *dir, const manifest *given)
 {
+    /* the manifest on disk is the truth (a failed or crashed commit may
+     * have renamed it before the caller learned it): keep what it or the
+     * caller's names; without a readable manifest delete only .tmp files */
+    manifest disk;
+    bool have_disk = manifest_read(&disk, dir, NULL, 0) == 0;
     DIR *d = opendir(dir);
-    if (!d)
+    if (!d) {
+        if (have_disk)
+            manifest_free(&disk);
         return;
+    }
     struct dirent *e;
     char path[4200];
     while ((e = readdir(d)) != NULL) {
@@ -410,12 +418,15 @@ void commit_cleanup(const char *dir, const manifest *m)
             del = true;
         else if (sscanf(n, "s%10llu.seg%n", &id, &used) == 1 && n[used] == '\0')
             seg = true;
-        if (!seg && !del)
+        if ((!seg && !del) || !have_disk)
             continue;
         bool live = false;
-        for (uint32_t i = 0; m && i < m->nsegs; i++)
-            if (m->segs[i].id == id && (seg || m->segs[i].del_gen == gen))
-                live = true;
+        for (int k = 0; k < 2; k++) {
+            const manifest *m = k == 0 ? &disk : given;
+            for (uint32_t i = 0; m && i < m->nsegs; i++)
+                if (m->segs[i].id == id && (seg || m->segs[i].del_gen == gen))
+                    live = true;
+        }
         if (live || !fmt_path(path, sizeof path, dir, n))
             continue;
         if (del) {
@@ -431,6 +442,8 @@ void commit_cleanup(const char *dir, const manifest *m)
         close(fd);
     }
     closedir(d);
+    if (have_disk)
+        manifest_free(&disk);
 }
 
 /* ------------------------------------------------------------------------ */
