@@ -187,7 +187,10 @@ int manifest_decode(manifest *m, const uint8_t *p, size_t len, char *errmsg, siz
         s->ndeleted = le32_get(q + 12);
         s->del_gen = le64_get(q + 16);
         s->bytes = le64_get(q + 24);
-        if (s->ndeleted > s->ndocs || s->id >= m->next_id || (i > 0 && s->id <= s[-1].id)) {
+        bool dup = false;
+        for (uint32_t k = 0; k < i; k++)
+            dup |= m->segs[k].id == s->id;
+        if (s->ndeleted > s->ndocs || s->id >= m->next_id || s->id == 0 || dup) {
             manifest_free(m);
             return fail(errmsg, errlen, WARTA_ECORRUPT, "segment list is malformed");
         }
