@@ -495,6 +495,7 @@ int seg_snapshot_open(seg_snapshot **out, const char *dir, char *errmsg, size_t 
 {
     *out = NULL;
     int rc = 0;
+    uint64_t last_gen = 0;
     for (int attempt = 0; attempt < 20; attempt++) {
         seg_snapshot *s = wcalloc(1, sizeof *s);
         if (!s)
@@ -534,8 +535,20 @@ int seg_snapshot_open(seg_snapshot **out, const char *dir, char *errmsg, size_t 
         }
         manifest_free(&m);
         if (rc == WARTA_ENOTFOUND) {
-            /* a writer committed and removed a file between our reads */
+            /* a writer committed and removed a file between our reads; the
+             * same commit naming a missing file twice is damage */
+            uint64_t gen = s->generation;
             seg_snapshot_close(s);
+            if (attempt > 0 && gen == last_gen) {
+                if (errmsg && errlen) {
+                    char detail[512];
+                    snprintf(detail, sizeof detail, "%s", errmsg);
+                    snprintf(errmsg, errlen, "%s (named by the manifest: the index is damaged; "
+                             "rebuild it)", detail);
+                }
+                return WARTA_ECORRUPT;
+            }
+            last_gen = gen;
             usleep(1000);
             continue;
         }

@@ -1,0 +1,145 @@
+/*
+ * test_corrupt.c: damaged index files are detected, never read silently:
+ * a flipped byte anywhere in a segment, the manifest, the analyzer or a
+ * deletion file makes warta_index_check fail naming the file, and reading
+ * the whole index (every term, posting, position, stored field) either
+ * fails with WARTA_ECORRUPT or gives exactly the original content (a flip
+ * in padding changes nothing read).  Truncations and another format
+ * version are refused at open.
+ */
+#include "seg_fixture.h"
+
+static char dir[64];
+static char *original;
+
+static void setup(void)
+{
+    fx_tmpdir(dir, sizeof dir);
+    fx_build(dir, 1, 101, 0, 40, 60);
+    warta_writer_options o = fx_opts(1);
+    warta_writer *w;
+    char err[512];
+    cr_assert_eq(warta_writer_open(&w, dir, &o, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(warta_writer_delete(w, "doc-00007", 9), 0); /* a deletion file */
+    fx_add(w, 101, 40, 50, 60);
+    cr_assert_eq(warta_writer_commit(w), 0);
+    warta_writer_close(w);
+    int rc;
+    original = fx_dump(dir, &rc);
+    cr_assert_not_null(original);
+}
+
+static void teardown(void)
+{
+    free(original);
+    fx_rmdir(dir);
+}
+
+/* Flips byte i of file name and checks detection; restores it. */
+static void flip_and_check(const char *name, size_t i, const uint8_t *orig, size_t len)
+{
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    uint8_t *p = malloc(len);
+    memcpy(p, orig, len);
+    p[i] ^= (uint8_t)(1u << (i % 8));
+    fx_write(path, p, len);
+    int rc = warta_index_check(dir, err, sizeof err);
+    cr_assert(rc == WARTA_ECORRUPT || rc == WARTA_EFORMAT, "%s byte %zu: check gave %d", name, i,
+              rc);
+    cr_assert_neq(strstr(err, name), NULL, "%s byte %zu: message '%s'", name, i, err);
+    char *now = fx_dump(dir, &rc);
+    if (now) {
+        cr_assert_str_eq(now, original, "%s byte %zu read silently wrong", name, i);
+        free(now);
+    } else {
+        cr_assert(rc == WARTA_ECORRUPT || rc == WARTA_EFORMAT, "%s byte %zu: rc %d", name, i, rc);
+    }
+    fx_write(path, orig, len);
+    free(p);
+}
+
+static void sweep(const char *name, size_t stride)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t len;
+    uint8_t *orig = fx_read(path, &len);
+    cr_assert_not_null(orig, "%s", path);
+    for (size_t i = 0; i < len; i += (i < 64 || i + 64 > len) ? 1 : stride)
+        flip_and_check(name, i, orig, len);
+    free(orig);
+}
+
+Test(corrupt, flipped_bytes_in_segments, .init = setup, .fini = teardown, .timeout = 600)
+{
+    sweep("s0000000001.seg", 97);
+    sweep("s0000000002.seg", 89);
+}
+
+Test(corrupt, flipped_bytes_in_the_manifest_analyzer_and_deletions, .init = setup,
+     .fini = teardown, .timeout = 600)
+{
+    sweep("manifest", 1);
+    sweep("s0000000001-g0000000002.del", 1);
+    sweep("analyzer", 4099);
+}
+
+Test(corrupt, truncated_files_are_refused, .init = setup, .fini = teardown, .timeout = 300)
+{
+    const char *names[] = {"s0000000001.seg", "manifest", "analyzer", "s0000000001-g0000000002.del"};
+    for (size_t f = 0; f < 4; f++) {
+        char path[256], err[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[f]);
+        size_t len;
+        uint8_t *orig = fx_read(path, &len);
+        for (size_t cut = 0; cut < len; cut += 1 + len / 37) {
+            fx_write(path, orig, cut);
+            warta_index *ix;
+            int rc = warta_index_open(&ix, dir, err, sizeof err);
+            cr_assert(rc == WARTA_ECORRUPT || rc == WARTA_EFORMAT, "%s cut %zu: %d", names[f],
+                      cut, rc);
+            cr_assert_neq(strstr(err, names[f]), NULL, "%s", err);
+            cr_assert_eq(warta_index_check(dir, err, sizeof err), rc);
+        }
+        fx_write(path, orig, len);
+        free(orig);
+    }
+}
+
+Test(corrupt, another_format_version_is_refused, .init = setup, .fini = teardown)
+{
+    const char *names[] = {"s0000000001.seg", "manifest", "analyzer"};
+    for (size_t f = 0; f < 3; f++) {
+        char path[256], err[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[f]);
+        size_t len;
+        uint8_t *orig = fx_read(path, &len);
+        uint8_t *p = malloc(len);
+        memcpy(p, orig, len);
+        p[8] = FMT_VERSION + 1;
+        fx_write(path, p, len);
+        warta_index *ix;
+        cr_assert_eq(warta_index_open(&ix, dir, err, sizeof err), WARTA_EFORMAT, "%s", names[f]);
+        cr_assert_neq(strstr(err, "version"), NULL, "%s", err);
+        cr_assert_eq(warta_index_check(dir, err, sizeof err), WARTA_EFORMAT);
+        fx_write(path, orig, len);
+        free(p);
+        free(orig);
+    }
+}
+
+Test(corrupt, a_missing_segment_is_reported, .init = setup, .fini = teardown)
+{
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/s0000000002.seg", dir);
+    size_t len;
+    uint8_t *orig = fx_read(path, &len);
+    unlink(path);
+    warta_index *ix;
+    int rc = warta_index_open(&ix, dir, err, sizeof err);
+    cr_assert_eq(rc, WARTA_ECORRUPT);
+    cr_assert_neq(strstr(err, "s0000000002.seg"), NULL, "%s", err);
+    fx_write(path, orig, len);
+    free(orig);
+}
