@@ -13,6 +13,11 @@
  *       be one line of the file STATES (the committed states), and no call
  *       may fail.  Prints how many opens and searches were done; exit 1 on
  *       the first failure or unknown state, with the reason on stderr.
+ *   reldriver query INDEX FILE
+ *       searches INDEX for the bytes of FILE (NUL bytes and all), with
+ *       snippets and explain; prints "rc=NAME hits=N" and the error line.
+ *       Exit 0 when the answer is a success or WARTA_ESYNTAX with a
+ *       one-line message, else 1.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -183,8 +188,55 @@ static int cmd_hold(int argc, char **argv)
     return 0;
 }
 
+static int cmd_query(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: reldriver query INDEX FILE\n");
+        return 2;
+    }
+    FILE *f = fopen(argv[3], "rb");
+    if (!f) {
+        perror(argv[3]);
+        return 2;
+    }
+    static char q[1 << 21];
+    size_t len = fread(q, 1, sizeof q, f);
+    fclose(f);
+    warta_index *ix = NULL;
+    char err[1024] = "";
+    int rc = warta_index_open(&ix, argv[2], err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "reldriver: %s\n", err);
+        return 2;
+    }
+    warta_search_options o;
+    warta_search_options_init(&o);
+    o.snippets = true;
+    o.explain = true;
+    warta_results *res = NULL;
+    err[0] = '\0';
+    rc = warta_search(ix, q, len, &o, &res, err, sizeof err);
+    int bad = 0;
+    if (rc == 0) {
+        char *json = NULL;
+        size_t jlen = 0;
+        if (warta_results_json(res, 0, &json, &jlen) != 0)
+            bad = 1;
+        free(json);
+    } else if (rc != WARTA_ESYNTAX || !err[0] || strchr(err, '\n')) {
+        bad = 1;
+    }
+    printf("rc=%s hits=%llu %s\n", rc ? warta_strerror(rc) : "ok",
+           rc ? 0ull : (unsigned long long)warta_results_total_hits(res), err);
+    warta_results_free(res);
+    warta_index_close(ix);
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "query") == 0)
+        return cmd_query(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "readers") == 0)
         return cmd_readers(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "state") == 0)
