@@ -4,7 +4,8 @@
 # sample corpus in well under a minute and writes only under
 # benchmarks/results/tmp/: `warta bench` (1 and 2 threads, index mode),
 # compare.sh (one run), eval.sh on the TyDi passages alone (when
-# ../shared/eval is present), scale.sh at 1x and 2x.  With --corpus FILE
+# ../shared/eval is present), scale.sh at 1x and 2x, and stem_bench and
+# analyze_bench when they are built.  With --corpus FILE
 # (e.g. ../shared/corpus/clickid-2019.jsonl.gz) it runs the real thing:
 # compare.sh with 3 runs, eval.sh with the news corpus, scale.sh at 1x and
 # 10x, writing dated result files to benchmarks/results/.
@@ -58,6 +59,15 @@ if [ -z "$corpus" ]; then
   "$here/scale.sh" "${common[@]}" --corpus "$sample" --queries "$queries" --factors "1 2" \
     --fts5-max 2 --xapian-max 1 --fresh --no-plots --work "$work/scale" --out "$work/scale.md" > "$work/scale.log"
   tail -n +2 "$work/scale/table.md"
+  b=$build_dir/benchmarks
+  if [ -x "$b/stem_bench" ]; then
+    echo "== stem_bench (gold list; speed on the sample corpus)"
+    "$b/stem_bench" --runs 1 "${jsonl[@]}"
+  fi
+  if [ -x "$b/analyze_bench" ]; then
+    echo "== analyze_bench (sample corpus)"
+    "$b/analyze_bench" --runs 1 "${jsonl[@]}"
+  fi
 else
   echo "== compare.sh --corpus $corpus (3 runs)"
   "$here/compare.sh" "${common[@]}" --corpus "$corpus" --runs 3
@@ -65,5 +75,8 @@ else
   "$here/eval.sh" "${common[@]}"
   echo "== scale.sh (1x, 10x)"
   "$here/scale.sh" "${common[@]}" --corpus "$corpus" --factors "1 10"
+  b=$build_dir/benchmarks
+  if [ -x "$b/stem_bench" ]; then echo "== stem_bench"; "$b/stem_bench" "$corpus"; fi
+  if [ -x "$b/analyze_bench" ]; then echo "== analyze_bench"; "$b/analyze_bench" "$corpus"; fi
 fi
 echo "== done in $(( $(date +%s) - start )) s"

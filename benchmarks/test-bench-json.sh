@@ -15,7 +15,7 @@ ix=$tmp/'in"dex'
 
 "$warta" bench --index -i "$ix" --jobs 2 --json "$data" > "$tmp/build.json" || fail "bench --index failed"
 "$b/json_check" "$tmp/build.json" || fail "bench --index --json is not JSON: $(cat "$tmp/build.json")"
-for key in index articles skipped text_bytes input_bytes seconds articles_per_s mb_per_s \
+for key in index articles skipped warnings text_bytes input_bytes seconds articles_per_s mb_per_s \
            peak_rss_mb index_bytes jobs no_stem keep_stopwords; do
   "$b/json_check" --get "$key" "$tmp/build.json" > /dev/null || fail "bench --index --json lacks $key"
 done

@@ -477,7 +477,7 @@ typedef struct ictx {
     warta_writer *w;          /* the writer */
     unsigned long long articles;  /* articles added */
     unsigned long long text_bytes;  /* title + body bytes added */
-    unsigned long problems;   /* inputs reported by the walk */
+    unsigned long problems;   /* problems reported by the walk (skipped or repaired) */
     int rc;                   /* first writer error */
 } ictx;
 
@@ -494,10 +494,15 @@ static int on_article(void *ctx, const warta_article *a)
     return 0;
 }
 
+/* Skipped inputs are printed as `warta index` prints them; repairs and
+ * warnings (an article without a title, ...) are only counted, so that the
+ * figures stay readable. */
 static void on_problem(void *ctx, const char *path, unsigned line, const char *what, bool skipped)
 {
     ictx *c = ctx;
     c->problems++;
+    if (!skipped)
+        return;
     if (line)
         cli_error("%s:%u: %s%s", path, line, what, skipped ? " (skipped)" : "");
     else
@@ -617,11 +622,12 @@ static int bench_index(const iopts *o, char **paths, size_t npaths)
         printf("{\"index\": ");
         json_str(stdout, temporary ? "" : dir);
         printf(", \"articles\": %llu, \"skipped\": %llu, \"text_bytes\": %llu, "
-               "\"input_bytes\": %llu, \"seconds\": %.3f, \"articles_per_s\": %.1f, "
+               "\"warnings\": %llu, \"input_bytes\": %llu, \"seconds\": %.3f, \"articles_per_s\": %.1f, "
                "\"mb_per_s\": %.2f, \"peak_rss_mb\": %.1f, \"index_bytes\": %lld, "
                "\"jobs\": %lu, \"no_stem\": %s, \"keep_stopwords\": %s}\n",
                c.articles, (unsigned long long)ws.skipped, c.text_bytes,
-               (unsigned long long)ws.bytes, secs, aps, mbps, rss_mb, bytes, o->jobs,
+               (unsigned long long)ws.warnings, (unsigned long long)ws.bytes, secs, aps, mbps, rss_mb,
+               bytes, o->jobs,
                o->no_stem ? "true" : "false", o->keep_stopwords ? "true" : "false");
     } else {
         printf("indexed %llu articles (%.1f MB of title and body text) in %.3f s%s%s\n",
@@ -630,8 +636,9 @@ static int bench_index(const iopts *o, char **paths, size_t npaths)
         printf("throughput: %.1f articles/s, %.2f MB/s\n", aps, mbps);
         printf("peak resident memory: %.1f MB\n", rss_mb);
         printf("index bytes: %lld\n", bytes);
-        if (ws.skipped)
-            printf("skipped inputs: %llu\n", (unsigned long long)ws.skipped);
+        if (ws.skipped || ws.warnings)
+            printf("skipped inputs: %llu; warnings: %llu (run warta index to see them)\n",
+                   (unsigned long long)ws.skipped, (unsigned long long)ws.warnings);
     }
     if (ws.skipped && ex == EXIT_OK)
         ex = EXIT_PARTIAL;
