@@ -22,13 +22,13 @@
 #include "indexer/writer.h"
 
 /* A fresh empty directory under /tmp; the caller removes it with fx_rmdir. */
-static void fx_tmpdir(char *out, size_t cap)
+static inline void fx_tmpdir(char *out, size_t cap)
 {
     snprintf(out, cap, "/tmp/warta-test-XXXXXX");
     cr_assert_not_null(mkdtemp(out));
 }
 
-static void fx_rmdir(const char *dir)
+static inline void fx_rmdir(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -56,7 +56,7 @@ static const char *const fx_words[] = {
 #define FX_NWORDS (sizeof fx_words / sizeof fx_words[0])
 
 /* Deterministic pseudo-random numbers. */
-static uint64_t fx_rand(uint64_t *s)
+static inline uint64_t fx_rand(uint64_t *s)
 {
     *s ^= *s << 13;
     *s ^= *s >> 7;
@@ -72,7 +72,7 @@ typedef struct fx_article {
 
 /* Fills a with article number i of the corpus seeded by seed; body_words
  * words of body (skewed so that a few words are frequent). */
-static void fx_make(fx_article *a, uint64_t seed, unsigned i, unsigned body_words)
+static inline void fx_make(fx_article *a, uint64_t seed, unsigned i, unsigned body_words)
 {
     uint64_t s = seed * 1000003u + i + 1;
     for (int k = 0; k < 4; k++)
@@ -98,13 +98,13 @@ static void fx_make(fx_article *a, uint64_t seed, unsigned i, unsigned body_word
     a->body[b] = '\0';
 }
 
-static void fx_free(fx_article *a)
+static inline void fx_free(fx_article *a)
 {
     free(a->body);
     a->body = NULL;
 }
 
-static warta_article fx_view(const fx_article *a)
+static inline warta_article fx_view(const fx_article *a)
 {
     warta_article v;
     memset(&v, 0, sizeof v);
@@ -123,7 +123,7 @@ static warta_article fx_view(const fx_article *a)
     return v;
 }
 
-static warta_writer_options fx_opts(unsigned jobs)
+static inline warta_writer_options fx_opts(unsigned jobs)
 {
     warta_writer_options o;
     memset(&o, 0, sizeof o);
@@ -134,7 +134,7 @@ static warta_writer_options fx_opts(unsigned jobs)
 }
 
 /* Adds articles [from, to) of corpus `seed` to w. */
-static void fx_add(warta_writer *w, uint64_t seed, unsigned from, unsigned to, unsigned words)
+static inline void fx_add(warta_writer *w, uint64_t seed, unsigned from, unsigned to, unsigned words)
 {
     for (unsigned i = from; i < to; i++) {
         fx_article a;
@@ -146,7 +146,7 @@ static void fx_add(warta_writer *w, uint64_t seed, unsigned from, unsigned to, u
 }
 
 /* Builds (or adds to) the index in dir with articles [from, to). */
-static void fx_build(const char *dir, unsigned jobs, uint64_t seed, unsigned from, unsigned to,
+static inline void fx_build(const char *dir, unsigned jobs, uint64_t seed, unsigned from, unsigned to,
                      unsigned words)
 {
     warta_writer_options o = fx_opts(jobs);
@@ -166,7 +166,7 @@ typedef struct fx_dump_ctx {
 } fx_dump_ctx;
 
 /* One line per live posting: term, logical doc, tf, ttf, positions. */
-static int fx_dump_term(void *ctx, const char *term, size_t len, const seg_term *t)
+static inline int fx_dump_term(void *ctx, const char *term, size_t len, const seg_term *t)
 {
     fx_dump_ctx *c = ctx;
     seg_cursor cur;
@@ -192,7 +192,7 @@ static int fx_dump_term(void *ctx, const char *term, size_t len, const seg_term 
     return seg_cursor_error(&cur);
 }
 
-static int fx_line_cmp(const void *a, const void *b)
+static inline int fx_line_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -201,7 +201,7 @@ static int fx_line_cmp(const void *a, const void *b)
  * segment order renumbered 0..N-1): per document its stored fields and
  * per-document data, then every posting, lines sorted.  Returns malloc'd
  * text, or NULL when the index cannot be read (rc set). */
-static char *fx_dump(const char *dir, int *rc_out)
+static inline char *fx_dump(const char *dir, int *rc_out)
 {
     warta_index *ix;
     char err[512];
@@ -276,8 +276,9 @@ static char *fx_dump(const char *dir, int *rc_out)
 }
 
 /* Bytes of a whole file (malloc'd), or NULL. */
-static uint8_t *fx_read(const char *path, size_t *len)
+static inline uint8_t *fx_read(const char *path, size_t *len)
 {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -290,7 +291,7 @@ static uint8_t *fx_read(const char *path, size_t *len)
     return p;
 }
 
-static void fx_write(const char *path, const uint8_t *p, size_t len)
+static inline void fx_write(const char *path, const uint8_t *p, size_t len)
 {
     FILE *f = fopen(path, "wb");
     cr_assert_not_null(f);
