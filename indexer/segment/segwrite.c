@@ -288,6 +288,10 @@ int segw_finish(seg_writer *w, segw_docinfo *di, const wbuf *post, const wbuf *p
 {
     if (w->err)
         return w->err;
+    if (di->dl.oom || di->tl.oom || di->date.oom || di->src.oom || di->ids.oom || di->heads.oom ||
+        di->head_off.oom || post->oom || pos->oom || dict->data.oom || dict->index.oom ||
+        dict->keys.oom)
+        return w->err = WARTA_ENOMEM;
     /* the store section: everything written since the header */
     toc_add(w, SEC_STORE, w->store_crc, w->store_start, w->off - w->store_start);
     wbuf si = WBUF_INIT;
@@ -374,6 +378,8 @@ int segw_finish(seg_writer *w, segw_docinfo *di, const wbuf *post, const wbuf *p
     for (uint32_t i = 0; i < di->ndocs; i++)
         sum_dl += le32_get(di->dl.data + 4 * (size_t)i);
     pad8(w);
+    if (w->toc.oom || w->store_index.oom || w->dicts.oom)
+        return w->err = WARTA_ENOMEM;
     wbuf toc = WBUF_INIT;
     wbuf_put_u32le(&toc, w->nsections);
     wbuf_put_u32le(&toc, di->ndocs);

@@ -212,8 +212,11 @@ Test(writer, allocation_failures_are_reported_and_leave_the_index_intact, .timeo
                 rc = warta_writer_commit(w);
         }
         warta_alloc_fail_after(-1);
+        char detail[600];
+        snprintf(detail, sizeof detail, "%s", w ? warta_writer_errmsg(w) : err);
         warta_writer_close(w);
-        cr_assert(rc == 0 || rc == WARTA_ENOMEM || rc == WARTA_ENOLEXICON, "n %ld rc %d", n, rc);
+        cr_assert(rc == 0 || rc == WARTA_ENOMEM || rc == WARTA_ENOLEXICON, "n %ld rc %d: %s", n, rc,
+                  detail);
         char *now = fx_dump(dir, &rc);
         cr_assert_not_null(now, "n %ld", n);
         cr_assert_eq(warta_index_check(dir, err, sizeof err), 0, "n %ld: %s", n, err);
