@@ -36,15 +36,26 @@ typedef struct analysis_shared {
     char *stopword_path;         /* as given (NULL: built-in or serialized) */
 } analysis_shared;
 
-/* Cached analysis of one word's exact bytes. */
+/* Cached analysis of one word's exact bytes.  Entries sit in an array in
+ * the order words were first seen, so the frequent words of a corpus are
+ * packed together at its start; a hash table of 4-byte slots points into
+ * it.  Key and term live in the entry itself when they fit (nearly
+ * always), else in the arena. */
+#define CENTRY_INLINE 28
 typedef struct centry {
-    uint64_t hash;               /* whash of the key; 0 = empty slot */
-    uint32_t off;                /* arena offset of key bytes, then term bytes */
     uint8_t klen;                /* key length */
     uint8_t tlen;                /* term length */
     uint8_t stop;                /* the word is a stopword */
-    uint8_t used;                /* slot holds an entry */
+    uint8_t in_arena;            /* key and term are in the arena at u.off */
+    union {
+        char bytes[CENTRY_INLINE];   /* key bytes, then term bytes */
+        uint32_t off;                /* arena offset of key bytes, then term bytes */
+    } u;
 } centry;
+
+/* A slot: 0 empty, else SLOT_TAG bits of the hash above the entry index + 1. */
+#define SLOT_INDEX_BITS 21
+#define SLOT_INDEX_MASK ((1u << SLOT_INDEX_BITS) - 1)
 
 /* Words longer than this are analyzed every time (rare, and it keeps
  * cache entries small). */
@@ -56,9 +67,11 @@ struct warta_analyzer {
     analysis_shared *sh;         /* lexicon, stopwords, options */
     tokenizer tz;                /* word segmentation state */
     normalizer nz;               /* ICU scratch */
-    centry *cache;               /* open-addressing table of cached words */
+    uint32_t *slots;             /* open-addressing table: tag | entry index + 1 */
     size_t cache_mask;           /* slots - 1 */
+    centry *cache;               /* entries, in the order words were first seen */
     size_t cache_count;          /* entries used */
+    size_t cache_cap;            /* entries allocated */
     char *arena;                 /* cached keys and terms */
     char scratch[NORM_MAX + 1];  /* the term of a word that is not cached */
     size_t arena_len;            /* bytes used */
@@ -86,10 +99,12 @@ static void shared_release(analysis_shared *sh)
 static int cache_init(warta_analyzer *a)
 {
     a->cache_mask = 4095;
-    a->cache = wcalloc(a->cache_mask + 1, sizeof *a->cache);
+    a->slots = wcalloc(a->cache_mask + 1, sizeof *a->slots);
+    a->cache_cap = 1024;
+    a->cache = wmalloc(a->cache_cap * sizeof *a->cache);
     a->arena_cap = 1 << 16;
     a->arena = wmalloc(a->arena_cap);
-    if (!a->cache || !a->arena)
+    if (!a->slots || !a->cache || !a->arena)
         return WARTA_ENOMEM;
     return 0;
 }
@@ -102,6 +117,7 @@ static int analyzer_new(warta_analyzer **out, analysis_shared *sh)
         return WARTA_ENOMEM;
     a->sh = sh;
     if (normalize_init() != 0 || cache_init(a) != 0) {
+        wfree(a->slots);
         wfree(a->cache);
         wfree(a->arena);
         wfree(a);
@@ -205,6 +221,7 @@ WARTA_API void warta_analyzer_close(warta_analyzer *a)
         return;
     tokenizer_free(&a->tz);
     normalizer_free(&a->nz);
+    wfree(a->slots);
     wfree(a->cache);
     wfree(a->arena);
     shared_release(a->sh);
@@ -250,47 +267,67 @@ static inline bool same_bytes(const char *x, const char *y, size_t n)
 
 static void cache_clear(warta_analyzer *a)
 {
-    memset(a->cache, 0, (a->cache_mask + 1) * sizeof *a->cache);
+    memset(a->slots, 0, (a->cache_mask + 1) * sizeof *a->slots);
     a->cache_count = 0;
     a->arena_len = 0;
 }
 
+static const char *centry_key(const warta_analyzer *a, const centry *e)
+{
+    return e->in_arena ? a->arena + e->u.off : e->u.bytes;
+}
+
+static uint32_t slot_of(uint64_t h, size_t index)
+{
+    return (uint32_t)(h >> 32) << SLOT_INDEX_BITS | (uint32_t)(index + 1);
+}
+
+/* Doubles the slot table and places every entry again. */
 static int cache_grow(warta_analyzer *a)
 {
     size_t n = (a->cache_mask + 1) * 2;
-    centry *t = wcalloc(n, sizeof *t);
+    uint32_t *t = wcalloc(n, sizeof *t);
     if (!t)
         return WARTA_ENOMEM;
-    for (size_t i = 0; i <= a->cache_mask; i++) {
-        if (!a->cache[i].used)
-            continue;
-        size_t j = (size_t)a->cache[i].hash & (n - 1);
-        while (t[j].used)
+    for (size_t i = 0; i < a->cache_count; i++) {
+        const centry *e = &a->cache[i];
+        uint64_t h = whash(centry_key(a, e), e->klen);
+        size_t j = (size_t)h & (n - 1);
+        while (t[j])
             j = (j + 1) & (n - 1);
-        t[j] = a->cache[i];
+        t[j] = slot_of(h, i);
     }
-    wfree(a->cache);
-    a->cache = t;
+    wfree(a->slots);
+    a->slots = t;
     a->cache_mask = n - 1;
     return 0;
 }
 
-/* The analysis of the word s, through the cache.  r->term is a copy. */
+/* Most words kept in the cache before it is emptied (the slot's index bits). */
+#define CACHE_MAX_WORDS (SLOT_INDEX_MASK - 1)
+
+/* The analysis of the word s, through the cache.  r->term stays valid until
+ * the next call. */
 static int word_result(warta_analyzer *a, const char *s, size_t n, wres *r)
 {
     if (n > CACHE_MAX_KEY)
         return analyze_word(a, s, n, r);
     uint64_t h = whash(s, n);
+    uint32_t tag = (uint32_t)(h >> 32) << SLOT_INDEX_BITS;
     size_t i = (size_t)h & a->cache_mask;
     for (;;) {
-        const centry *e = &a->cache[i];
-        if (!e->used)
+        uint32_t sl = a->slots[i];
+        if (!sl)
             break;
-        if (e->hash == h && e->klen == n && same_bytes(a->arena + e->off, s, n)) {
-            r->term = a->arena + e->off + n;
-            r->len = e->tlen;
-            r->stop = e->stop;
-            return 0;
+        if ((sl & ~SLOT_INDEX_MASK) == tag) {
+            const centry *e = &a->cache[(sl & SLOT_INDEX_MASK) - 1];
+            const char *k = centry_key(a, e);
+            if (e->klen == n && same_bytes(k, s, n)) {
+                r->term = k + n;
+                r->len = e->tlen;
+                r->stop = e->stop;
+                return 0;
+            }
         }
         i = (i + 1) & a->cache_mask;
     }
@@ -298,7 +335,8 @@ static int word_result(warta_analyzer *a, const char *s, size_t n, wres *r)
     if (rc != 0)
         return rc;
     size_t need = n + r->len;
-    if (a->arena_len + need > CACHE_MAX_ARENA) {
+    bool inl = need <= CENTRY_INLINE;
+    if ((!inl && a->arena_len + need > CACHE_MAX_ARENA) || a->cache_count >= CACHE_MAX_WORDS) {
         cache_clear(a);
         i = (size_t)h & a->cache_mask;
     }
@@ -306,30 +344,44 @@ static int word_result(warta_analyzer *a, const char *s, size_t n, wres *r)
         if (cache_grow(a) != 0)
             return 0;  /* the result stands; it is just not cached */
         i = (size_t)h & a->cache_mask;
-        while (a->cache[i].used)
+        while (a->slots[i])
             i = (i + 1) & a->cache_mask;
     }
-    if (a->arena_len + need > a->arena_cap) {
-        size_t cap = a->arena_cap * 2;
-        while (cap < a->arena_len + need)
-            cap *= 2;
-        char *ar = wrealloc(a->arena, cap);
-        if (!ar)
+    if (a->cache_count == a->cache_cap) {
+        centry *c = wrealloc(a->cache, a->cache_cap * 2 * sizeof *c);
+        if (!c)
             return 0;
-        a->arena = ar;
-        a->arena_cap = cap;
+        a->cache = c;
+        a->cache_cap *= 2;
     }
-    centry *e = &a->cache[i];
-    e->hash = h;
-    e->off = (uint32_t)a->arena_len;
+    centry *e = &a->cache[a->cache_count];
+    char *dst;
+    if (inl) {
+        dst = e->u.bytes;
+        e->in_arena = 0;
+    } else {
+        if (a->arena_len + need > a->arena_cap) {
+            size_t cap = a->arena_cap * 2;
+            while (cap < a->arena_len + need)
+                cap *= 2;
+            char *ar = wrealloc(a->arena, cap);
+            if (!ar)
+                return 0;
+            a->arena = ar;
+            a->arena_cap = cap;
+        }
+        e->u.off = (uint32_t)a->arena_len;
+        e->in_arena = 1;
+        dst = a->arena + a->arena_len;
+        a->arena_len += need;
+    }
     e->klen = (uint8_t)n;
     e->tlen = (uint8_t)r->len;
     e->stop = r->stop;
-    e->used = 1;
-    memcpy(a->arena + a->arena_len, s, n);
-    memcpy(a->arena + a->arena_len + n, r->term, r->len);
-    r->term = a->arena + a->arena_len + n;
-    a->arena_len += need;
+    memcpy(dst, s, n);
+    memcpy(dst + n, r->term, r->len);
+    r->term = dst + n;
+    a->slots[i] = slot_of(h, a->cache_count);
     a->cache_count++;
     return 0;
 }
