@@ -6,6 +6,7 @@
  * allocation failures.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,62 @@ Test(analyzer, repeated_words_come_from_the_cache_unchanged)
     cr_assert_eq(warta_analyze(a, "Menulis", 7, collect, &c), 0);
     cr_expect_str_eq(c.t[0].term, "tulis");
     cr_expect_str_eq(c.t[c.n - 1].term, "tulis");
+    warta_analyzer_close(a);
+}
+
+Test(analyzer, long_words_are_cached_apart_from_short_ones)
+{
+    warta_analyzer *a = open_with(true, true);
+    const char *t = "Supercalifragilisticexpialidocious1234567890 kata "
+                    "supercalifragilisticexpialidocious1234567890 Kata";
+    for (int round = 0; round < 3; round++)
+        cr_expect_str_eq(terms(a, t), "supercalifragilisticexpialidocious1234567890 kata "
+                                      "supercalifragilisticexpialidocious1234567890 kata");
+    warta_analyzer_close(a);
+}
+
+typedef struct thread_job {
+    warta_analyzer *a;
+    char out[4096];
+} thread_job;
+
+static int append_term(void *ctx, const warta_token *t)
+{
+    thread_job *j = ctx;
+    size_t k = strlen(j->out);
+    if (k + t->term_len + 2 < sizeof j->out) {
+        memcpy(j->out + k, t->term, t->term_len);
+        j->out[k + t->term_len] = ' ';
+        j->out[k + t->term_len + 1] = '\0';
+    }
+    return 0;
+}
+
+static void *thread_run(void *arg)
+{
+    thread_job *j = arg;
+    static const char t[] = "Para menteri mempertanyakan kebijakan pemerintah di Jakarta";
+    for (int i = 0; i < 200; i++) {
+        j->out[0] = '\0';
+        warta_analyze(j->a, t, sizeof t - 1, append_term, j);
+    }
+    return NULL;
+}
+
+Test(analyzer, clones_run_in_parallel_threads)
+{
+    warta_analyzer *a = open_with(false, false);
+    thread_job jobs[4];
+    pthread_t tid[4];
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(warta_analyzer_clone(&jobs[i].a, a), 0);
+        pthread_create(&tid[i], NULL, thread_run, &jobs[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(tid[i], NULL);
+        cr_expect_str_eq(jobs[i].out, "menteri tanya bijak perintah jakarta ");
+        warta_analyzer_close(jobs[i].a);
+    }
     warta_analyzer_close(a);
 }
 
