@@ -39,7 +39,7 @@ int analysis_run(warta_analyzer *a, const char *text, size_t len, uint32_t first
  * rules version, its options (no_stem, keep_stopwords, no_lexicon), the
  * stopword list and the sorted root set, front-coded, with a CRC32 at the
  * end.  Two analyzers with the same configuration and roots serialize to the
- * same bytes.  Paths are not stored (the data is).  About 120 KB with the
+ * same bytes.  Paths are not stored (the data is).  About 200 KB with the
  * default lexicon.  Returns 0 or WARTA_ENOMEM (out->oom is then set). */
 int analysis_serialize(const warta_analyzer *a, wbuf *out);
 

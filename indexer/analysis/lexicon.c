@@ -385,15 +385,51 @@ static int keyref_cmp(const void *a, const void *b)
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Index of v in the sorted array vals[n]. */
+static size_t value_index(const uint32_t *vals, size_t n, uint32_t v)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (vals[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 void wordlist_encode(const wordset *s, bool with_values, wbuf *out)
 {
     collect c = {wmalloc((s->count + 1) * sizeof(keyref)), 0};
-    if (!c.refs) {
+    uint32_t *vals = with_values ? wmalloc((s->count + 1) * sizeof *vals) : NULL;
+    if (!c.refs || (with_values && !vals)) {
+        wfree(c.refs);
+        wfree(vals);
         out->oom = true;
         return;
     }
     wordset_each(s, collect_one, &c);
     qsort(c.refs, c.n, sizeof *c.refs, keyref_cmp);
+    size_t nvals = 0;
+    if (with_values) {
+        /* The distinct values first (few: roots share their affix sets). */
+        for (size_t i = 0; i < c.n; i++)
+            vals[i] = c.refs[i].val;
+        qsort(vals, c.n, sizeof *vals, u32_cmp);
+        for (size_t i = 0; i < c.n; i++)
+            if (nvals == 0 || vals[nvals - 1] != vals[i])
+                vals[nvals++] = vals[i];
+        wbuf_put_varint(out, nvals);
+        for (size_t i = 0; i < nvals; i++)
+            wbuf_put_varint(out, vals[i]);
+    }
     wbuf_put_varint(out, c.n);
     const char *prev = "";
     size_t prevlen = 0;
@@ -405,28 +441,45 @@ void wordlist_encode(const wordset *s, bool with_values, wbuf *out)
         wbuf_put_varint(out, c.refs[i].len - shared);
         wbuf_append(out, c.refs[i].key + shared, c.refs[i].len - shared);
         if (with_values)
-            wbuf_put_varint(out, c.refs[i].val);
+            wbuf_put_varint(out, value_index(vals, nvals, c.refs[i].val));
         prev = c.refs[i].key;
         prevlen = c.refs[i].len;
     }
+    wfree(vals);
     wfree(c.refs);
 }
 
 int wordlist_decode(wordset *s, bool with_values, const uint8_t **pp, const uint8_t *end)
 {
     const uint8_t *p = *pp;
+    uint64_t nvals = 0;
+    uint32_t *vals = NULL;
+    int rc = WARTA_ECORRUPT;
+    if (with_values) {
+        if (!varint_get(&p, end, &nvals) || nvals > (uint64_t)(end - p))
+            return WARTA_ECORRUPT;
+        vals = wmalloc((size_t)nvals * sizeof *vals + 1);
+        if (!vals)
+            return WARTA_ENOMEM;
+        for (uint64_t i = 0; i < nvals; i++) {
+            uint64_t v;
+            if (!varint_get(&p, end, &v) || v > UINT32_MAX || (i > 0 && v <= vals[i - 1]))
+                goto out;
+            vals[i] = (uint32_t)v;
+        }
+    }
     uint64_t count;
     if (!varint_get(&p, end, &count) || count > (uint64_t)(end - p) / 2 + 1)
-        return WARTA_ECORRUPT;
+        goto out;
     char prev[WORDSET_MAX_KEY + 1];
     size_t prevlen = 0;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t shared, suffix;
         if (!varint_get(&p, end, &shared) || !varint_get(&p, end, &suffix))
-            return WARTA_ECORRUPT;
+            goto out;
         if (shared > prevlen || suffix > WORDSET_MAX_KEY || shared + suffix > WORDSET_MAX_KEY ||
             shared + suffix == 0 || suffix > (uint64_t)(end - p))
-            return WARTA_ECORRUPT;
+            goto out;
         char key[WORDSET_MAX_KEY + 1];
         memcpy(key, prev, (size_t)shared);
         memcpy(key + shared, p, (size_t)suffix);
@@ -434,23 +487,28 @@ int wordlist_decode(wordset *s, bool with_values, const uint8_t **pp, const uint
         size_t len = (size_t)(shared + suffix);
         uint32_t val = 0;
         if (with_values) {
-            uint64_t v;
-            if (!varint_get(&p, end, &v) || v > UINT32_MAX)
-                return WARTA_ECORRUPT;
-            val = (uint32_t)v;
+            uint64_t vi;
+            if (!varint_get(&p, end, &vi) || vi >= nvals)
+                goto out;
+            val = vals[vi];
         }
         if (i > 0) {
             size_t m = len < prevlen ? len : prevlen;
             int c = memcmp(prev, key, m);
             if (c > 0 || (c == 0 && prevlen >= len))
-                return WARTA_ECORRUPT;
+                goto out;
         }
-        int rc = wordset_put(s, key, len, val);
-        if (rc != 0)
-            return rc;
+        int r = wordset_put(s, key, len, val);
+        if (r != 0) {
+            rc = r;
+            goto out;
+        }
         memcpy(prev, key, len);
         prevlen = len;
     }
     *pp = p;
-    return 0;
+    rc = 0;
+out:
+    wfree(vals);
+    return rc;
 }

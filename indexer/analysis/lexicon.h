@@ -22,15 +22,17 @@
 int lexicon_load(wordset *roots, const char *dic_path, char *err, size_t errlen);
 
 /* Appends the keys of s, sorted bytewise, front-coded:
+ *   with_values: varint nvalues, the distinct values ascending (varints);
  *   varint count, then per key: varint shared-prefix length, varint suffix
- *   length, suffix bytes, and (with_values) the 32-bit value as a varint.
+ *   length, suffix bytes, and (with_values) the varint index of its value.
  * Deterministic.  Errors are left in out->oom. */
 void wordlist_encode(const wordset *s, bool with_values, wbuf *out);
 
 /* Reads what wordlist_encode wrote from [*p, end) into the empty
  * initialized set s, advancing *p.  Returns 0, WARTA_ENOMEM, or
- * WARTA_ECORRUPT (truncated, keys not strictly increasing, key too long or
- * empty, count larger than the bytes could hold). */
+ * WARTA_ECORRUPT (truncated, keys or values not strictly increasing, key
+ * too long or empty, a value index out of range, counts larger than the
+ * bytes could hold). */
 int wordlist_decode(wordset *s, bool with_values, const uint8_t **p, const uint8_t *end);
 
 #endif
