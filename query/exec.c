@@ -39,8 +39,15 @@ void qcur_seg(qcur *c, seg_cursor *sc, seg_reader *r, const seg_term *t)
 
 static inline uint32_t cur_next(qcur *c)
 {
-    if (c->sc)
-        return c->doc = seg_cursor_next(c->sc);
+    seg_cursor *sc = c->sc;
+    if (sc) {
+        /* Within the decoded block: no call (the common case). */
+        if (sc->started && sc->doc != SEG_END && sc->i + 1 < sc->n) {
+            sc->i++;
+            return c->doc = sc->doc = sc->docs[sc->i];
+        }
+        return c->doc = seg_cursor_next(sc);
+    }
     if (!c->ml)
         return c->doc = SEG_END;
     uint32_t i = c->mi == UINT32_MAX ? 0 : c->mi + 1;
@@ -54,8 +61,21 @@ static inline uint32_t cur_next(qcur *c)
 
 static inline uint32_t cur_seek(qcur *c, uint32_t target)
 {
-    if (c->sc)
-        return c->doc = seg_cursor_seek(c->sc, target);
+    seg_cursor *sc = c->sc;
+    if (sc) {
+        if (sc->started && sc->doc != SEG_END && sc->n) {
+            if (sc->doc >= target)
+                return c->doc = sc->doc;
+            if (sc->docs[sc->n - 1] >= target) {
+                uint32_t i = sc->i;
+                while (sc->docs[i] < target)
+                    i++;
+                sc->i = i;
+                return c->doc = sc->doc = sc->docs[i];
+            }
+        }
+        return c->doc = seg_cursor_seek(sc, target);
+    }
     if (!c->ml)
         return c->doc = SEG_END;
     uint32_t i = c->mi == UINT32_MAX ? 0 : c->mi;
@@ -388,6 +408,14 @@ static bool heap_push(qexec *x, double score, uint32_t d)
         return false;
     qhit h = {score, x->sort == WARTA_SORT_DATE ? seg_doc_date(x->r, d) : 0,
               x->base + d, x->segi, d};
+    if (x->nheap == x->cap && !better(x, &h, &x->heap[0]))
+        return false;
+    if (x->seeded) {
+        /* A document scored by the seeding pass may come again. */
+        for (size_t i = 0; i < x->nheap; i++)
+            if (x->heap[i].gdoc == h.gdoc)
+                return false;
+    }
     if (x->nheap < x->cap) {
         size_t i = x->nheap++;
         x->heap[i] = h;
@@ -402,8 +430,6 @@ static bool heap_push(qexec *x, double score, uint32_t d)
         }
         return x->nheap == x->cap;
     }
-    if (!better(x, &h, &x->heap[0]))
-        return false;
     x->heap[0] = h;
     sift_down(x, x->heap, x->nheap, 0);
     return true;
@@ -687,6 +713,32 @@ static int count_flat(qexec *x, const qtree *const *kids, size_t nk)
     return x->err;
 }
 
+/* The bound of leaf l's whole list: the largest of its blocks' bounds,
+ * which is tighter than the bound computed from the list's extremes
+ * (those come from different documents).  Leaves the cursor rewound. */
+static double list_bound(qexec *x, qleaf *l)
+{
+    qcur *c = &l->cur[0];
+    seg_bound tb;
+    cur_term_bound(c, &tb);
+    double whole = bm25_bound(&x->p, l->idf, &tb, l->title);
+    double best = 0.0;
+    uint32_t nb = c->sc ? c->sc->nblocks : c->ml ? c->ml->nblocks : 0;
+    if (nb <= 1)
+        return whole;
+    for (uint32_t last = cur_shallow(c, 0); last != SEG_END; last = cur_shallow(c, last + 1)) {
+        seg_bound bb;
+        cur_block_bound(c, &bb);
+        double u = bm25_bound(&x->p, l->idf, &bb, l->title);
+        if (u > best)
+            best = u;
+        if (last == SEG_END - 1)
+            break;
+    }
+    cur_rewind(c);
+    return best < whole ? best : whole;
+}
+
 /* The bound of the block of leaf li's list that holds the first document
  * >= d, and that block's last docid; cached until d passes it. */
 static inline double block_ub(qexec *x, qleaf *l, uint32_t li, uint32_t d, uint32_t *last)
@@ -710,6 +762,135 @@ static inline double block_ub(qexec *x, qleaf *l, uint32_t li, uint32_t d, uint3
     return u;
 }
 
+/* Seeds the heap before MaxScore so that it starts with a high threshold:
+ * the documents where the strongest short list (the highest bound among
+ * lists of at most SEED_MAX_DF documents) contributes most are scored in
+ * full, in docid order.  Their scores are computed exactly as MaxScore
+ * computes them (the sum of the contributions in query order); MaxScore
+ * meets them again and heap_push() keeps each once.  Every cursor is
+ * rewound afterwards. */
+#define SEED_MAX_DF 4096
+
+static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
+{
+    qleaf *leaves = x->plan->leaves;
+    qleaf *lead = NULL;
+    double lead_ub = -1.0;
+    for (size_t i = 0; i < nk; i++) {
+        if (kids[i]->occur != QO_SHOULD)
+            continue;
+        qleaf *l = &leaves[kids[i]->leaf];
+        qcur *c = &l->cur[0];
+        uint64_t df = c->sc ? c->sc->df : c->ml ? c->ml->n : 0;
+        if (df == 0 || df > SEED_MAX_DF)
+            continue;
+        if (x->ub[kids[i]->leaf] > lead_ub) {
+            lead_ub = x->ub[kids[i]->leaf];
+            lead = l;
+        }
+    }
+    if (!lead)
+        return;
+    size_t k = x->cap;
+    uint32_t *best = arena_alloc(x->arena, k * sizeof *best);
+    double *bs = arena_alloc(x->arena, k * sizeof *bs);
+    if (!best || !bs) {
+        x->err = WARTA_ENOMEM;
+        return;
+    }
+    /* The k documents with the lead's largest contribution (a small
+     * min-heap on the contribution, ties to the earlier document). */
+    size_t n = 0;
+    qcur *c = &lead->cur[0];
+    for (uint32_t d = cur_next(c); d != SEG_END; d = cur_next(c)) {
+        uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+        if (lead->title && ttf == 0)
+            continue;
+        double tfw = lead->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
+        double sc = bm25_term(&x->p, lead->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+        size_t i;
+        if (n < k) {
+            i = n++;
+        } else {
+            if (!(sc > bs[0]))
+                continue;
+            i = 0;
+            /* sift the new entry down from the root */
+            for (;;) {
+                size_t l = 2 * i + 1, r = l + 1, m = i;
+                double v = m == i ? sc : bs[m];
+                if (l < n && bs[l] < v) {
+                    m = l;
+                    v = bs[l];
+                }
+                if (r < n && bs[r] < v)
+                    m = r;
+                if (m == i)
+                    break;
+                bs[i] = bs[m];
+                best[i] = best[m];
+                i = m;
+            }
+            bs[i] = sc;
+            best[i] = d;
+            continue;
+        }
+        bs[i] = sc;
+        best[i] = d;
+        while (i > 0 && bs[(i - 1) / 2] > bs[i]) {
+            size_t p = (i - 1) / 2;
+            double tv = bs[p];
+            uint32_t td = best[p];
+            bs[p] = bs[i];
+            best[p] = best[i];
+            bs[i] = tv;
+            best[i] = td;
+            i = p;
+        }
+    }
+    /* In docid order, so every cursor only moves forward. */
+    for (size_t i = 1; i < n; i++) {
+        uint32_t v = best[i];
+        size_t j = i;
+        while (j > 0 && best[j - 1] > v) {
+            best[j] = best[j - 1];
+            j--;
+        }
+        best[j] = v;
+    }
+    for (size_t i = 0; i < nk; i++) {
+        qleaf *l = &leaves[kids[i]->leaf];
+        for (uint32_t j = 0; j < l->nterms; j++)
+            cur_rewind(&l->cur[j]);
+    }
+    x->seeded = true;
+    for (size_t s = 0; s < n; s++) {
+        uint32_t d = best[s];
+        if (!doc_ok(x, d))
+            continue;
+        bool excluded = false;
+        double score = 0.0;
+        for (size_t i = 0; i < nk && !excluded; i++) {
+            double sc;
+            bool m = leaf_match(x, &leaves[kids[i]->leaf], d, &sc, NULL);
+            if (kids[i]->occur == QO_NOT)
+                excluded = m;
+            else
+                score += sc;
+        }
+        if (!excluded)
+            heap_push(x, score, d);
+    }
+    for (size_t i = 0; i < nk; i++) {
+        qleaf *l = &leaves[kids[i]->leaf];
+        for (uint32_t j = 0; j < l->nterms; j++) {
+            if (cur_error(&l->cur[j]))
+                x->err = cur_error(&l->cur[j]);
+            cur_rewind(&l->cur[j]);
+        }
+    }
+}
+
 static int run_maxscore(qexec *x)
 {
     const qtree *const *kids;
@@ -726,9 +907,7 @@ static int run_maxscore(qexec *x)
             continue;
         uint32_t li = kids[i]->leaf;
         qleaf *l = &leaves[li];
-        seg_bound tb;
-        cur_term_bound(&l->cur[0], &tb);
-        ub[li] = bm25_bound(&x->p, l->idf, &tb, l->title);
+        ub[li] = list_bound(x, l);
         contrib[li] = 0.0;
         x->bvalid[li] = 0;
         /* insertion by ascending bound */
@@ -751,11 +930,15 @@ static int run_maxscore(qexec *x)
         acc += ub[ord[i]];
         pre[i] = acc * BM25_SLACK;
     }
+    if (ns >= 2 && x->nheap < x->cap)
+        seed_heap(x, kids, nk);
+    if (x->err)
+        return x->err;
     bool full = x->nheap == x->cap;
     double theta = full ? x->heap[0].score : 0.0;
     size_t ess = 0;
     if (full)
-        while (ess < ns && pre[ess] <= theta)
+        while (ess < ns && pre[ess] < theta)
             ess++;
     for (size_t i = 0; i < ns; i++)
         cur_next(&leaves[ord[i]].cur[0]);
@@ -773,21 +956,33 @@ static int run_maxscore(qexec *x)
         if (full) {
             /* Block-max: when the blocks holding d cannot beat the heap,
              * nothing up to the first of their ends can: skip them all. */
-            double bsum = 0.0;
+            double bsum = 0.0, bdoc = 0.0;
             uint32_t upto = SEG_END;
             for (size_t i = 0; i < ns; i++) {
                 uint32_t last;
-                bsum += block_ub(x, &leaves[ord[i]], ord[i], d, &last);
+                double u = block_ub(x, &leaves[ord[i]], ord[i], d, &last);
+                bsum += u;
+                if (i < ess || leaves[ord[i]].cur[0].doc == d)
+                    bdoc += u;
                 if (last < upto)
                     upto = last;
             }
-            if (bsum * BM25_SLACK <= theta) {
+            if (bsum * BM25_SLACK < theta) {
                 if (upto == SEG_END)
                     break;
                 for (size_t i = ess; i < ns; i++) {
                     qcur *c = &leaves[ord[i]].cur[0];
                     if (c->doc <= upto)
                         cur_seek(c, upto + 1);
+                }
+                continue;
+            }
+            if (bdoc * BM25_SLACK < theta) {
+                /* d itself cannot make it: only the lists holding it count. */
+                for (size_t i = ess; i < ns; i++) {
+                    qcur *c = &leaves[ord[i]].cur[0];
+                    if (c->doc == d)
+                        cur_next(c);
                 }
                 continue;
             }
@@ -813,7 +1008,7 @@ static int run_maxscore(qexec *x)
             }
             bool pruned = false;
             if (full && ess > 0) {
-                if (sum * BM25_SLACK + pre[ess - 1] <= theta) {
+                if (sum * BM25_SLACK + pre[ess - 1] < theta) {
                     pruned = true;
                 } else {
                     /* Block-max: the bounds of the blocks that could hold d. */
@@ -822,13 +1017,13 @@ static int run_maxscore(qexec *x)
                         uint32_t last;
                         bsum += block_ub(x, &leaves[ord[i]], ord[i], d, &last);
                     }
-                    if (sum * BM25_SLACK + bsum * BM25_SLACK <= theta)
+                    if (sum * BM25_SLACK + bsum * BM25_SLACK < theta)
                         pruned = true;
                 }
             }
             if (!pruned) {
                 for (size_t i = ess; i-- > 0;) {
-                    if (full && sum * BM25_SLACK + pre[i] <= theta) {
+                    if (full && sum * BM25_SLACK + pre[i] < theta) {
                         pruned = true;
                         break;
                     }
@@ -865,7 +1060,7 @@ static int run_maxscore(qexec *x)
                     full = x->nheap == x->cap;
                     if (full) {
                         theta = x->heap[0].score;
-                        while (ess < ns && pre[ess] <= theta)
+                        while (ess < ns && pre[ess] < theta)
                             ess++;
                     }
                 }

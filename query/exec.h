@@ -117,6 +117,7 @@ typedef struct qexec {
     warta_sort sort;         /* heap order */
     bool exhaustive;         /* never prune */
     bool defer_count;        /* MaxScore: leave counting to qexec_count_segment() */
+    bool seeded;             /* the heap may already hold a document pushed again */
     size_t cap;              /* heap capacity: k + offset */
     bool has_since, has_until; /* date filters */
     int64_t since, until;    /* inclusive bounds, seconds */
