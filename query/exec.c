@@ -943,6 +943,10 @@ static int run_maxscore(qexec *x)
     for (size_t i = 0; i < ns; i++)
         cur_next(&leaves[ord[i]].cur[0]);
     bool has_not = ns < nk;
+    uint32_t region_end = 0;        /* last docid of the block-max region */
+    size_t region_ess = SIZE_MAX;   /* ess when the region was computed */
+    double region_all = 0.0;        /* sum of every list's block bound there */
+    double region_ne = 0.0;         /* of the non-essential lists' */
 
     while (ess < ns) {
         uint32_t d = SEG_END;
@@ -954,20 +958,25 @@ static int run_maxscore(qexec *x)
         if (d == SEG_END)
             break;
         if (full) {
-            /* Block-max: when the blocks holding d cannot beat the heap,
-             * nothing up to the first of their ends can: skip them all. */
-            double bsum = 0.0, bdoc = 0.0;
-            uint32_t upto = SEG_END;
-            for (size_t i = 0; i < ns; i++) {
-                uint32_t last;
-                double u = block_ub(x, &leaves[ord[i]], ord[i], d, &last);
-                bsum += u;
-                if (i < ess || leaves[ord[i]].cur[0].doc == d)
-                    bdoc += u;
-                if (last < upto)
-                    upto = last;
+            /* Block-max over a region: up to the first end of the blocks
+             * holding d, every list's bound is that of its block. */
+            if (d > region_end || ess != region_ess) {
+                region_end = SEG_END;
+                region_all = region_ne = 0.0;
+                region_ess = ess;
+                for (size_t i = 0; i < ns; i++) {
+                    uint32_t last;
+                    double u = block_ub(x, &leaves[ord[i]], ord[i], d, &last);
+                    region_all += u;
+                    if (i < ess)
+                        region_ne += u;
+                    if (last < region_end)
+                        region_end = last;
+                }
             }
-            if (bsum * BM25_SLACK < theta) {
+            uint32_t upto = region_end;
+            /* Nothing in the region can beat the heap: skip it. */
+            if (region_all * BM25_SLACK < theta) {
                 if (upto == SEG_END)
                     break;
                 for (size_t i = ess; i < ns; i++) {
@@ -977,6 +986,10 @@ static int run_maxscore(qexec *x)
                 }
                 continue;
             }
+            double bdoc = region_ne;
+            for (size_t i = ess; i < ns; i++)
+                if (leaves[ord[i]].cur[0].doc == d)
+                    bdoc += x->bub[ord[i]];
             if (bdoc * BM25_SLACK < theta) {
                 /* d itself cannot make it: only the lists holding it count. */
                 for (size_t i = ess; i < ns; i++) {
