@@ -60,8 +60,10 @@ typedef struct centry {
 /* Words longer than this are analyzed every time (rare, and it keeps
  * cache entries small). */
 #define CACHE_MAX_KEY 64
-/* The cache is emptied when its arena passes this many bytes. */
-#define CACHE_MAX_ARENA (64u << 20)
+/* The cache is emptied when its arena passes this many bytes or it holds
+ * CACHE_MAX_WORDS words, so an analyzer stays under about 40 MB whatever
+ * the corpus (a year of news has a few hundred thousand distinct words). */
+#define CACHE_MAX_ARENA (16u << 20)
 
 struct warta_analyzer {
     analysis_shared *sh;         /* lexicon, stopwords, options */
@@ -303,8 +305,9 @@ static int cache_grow(warta_analyzer *a)
     return 0;
 }
 
-/* Most words kept in the cache before it is emptied (the slot's index bits). */
-#define CACHE_MAX_WORDS (SLOT_INDEX_MASK - 1)
+/* Most words kept in the cache before it is emptied (at most the slots'
+ * index bits allow). */
+#define CACHE_MAX_WORDS (1u << 19)
 
 /* The analysis of the word s, through the cache.  r->term stays valid until
  * the next call. */
