@@ -506,14 +506,14 @@ static int run(search *s, warta_results *res, const char *query, size_t len)
     s->x.nsources = o->nsources;
     if (o->since) {
         if (!parse_date_opt(o->since, false, &s->x.since)) {
-            put_err(s->err, s->errlen, "search: '%s' is not a date (since)", o->since);
+            put_err(s->err, s->errlen, "search: invalid value '%s' for --since (expected a date such as 2019-07-01)", o->since);
             return WARTA_EINVAL;
         }
         s->x.has_since = true;
     }
     if (o->until) {
         if (!parse_date_opt(o->until, true, &s->x.until)) {
-            put_err(s->err, s->errlen, "search: '%s' is not a date (until)", o->until);
+            put_err(s->err, s->errlen, "search: invalid value '%s' for --until (expected a date such as 2019-07-31)", o->until);
             return WARTA_EINVAL;
         }
         s->x.has_until = true;
