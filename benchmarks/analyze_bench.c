@@ -3,8 +3,10 @@
  * the titles and bodies of JSON Lines files (default: the shared clickid-2019
  * corpus) into memory, then analyzes all of them with 1 and 2 threads (one
  * analyzer clone per thread, each starting with an empty stem cache, as the
- * indexer does) and prints MB/s and tokens/s, the median of --runs runs, and
- * how long opening the analyzer (loading the root lexicon) takes.
+ * indexer does) and prints MB/s and tokens/s of wall time and MB/s per thread
+ * of CPU time (what a busy shared machine disturbs least), the median of
+ * --runs runs, and how long opening the analyzer (loading the root lexicon)
+ * takes.
  * Uses include/warta.h and benchlib only.
  *
  *   analyze_bench [--runs N] [--threads LIST] [FILE.jsonl[.gz]...]
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "benchlib.h"
 #include "warta.h"
@@ -33,7 +36,15 @@ typedef struct job {
     uint64_t tokens;     /* tokens seen */
     uint64_t bytes;      /* bytes analyzed */
     int rc;              /* warta_analyze's result */
+    double cpu;          /* thread CPU seconds */
 } job;
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static int count_token(void *ctx, const warta_token *t)
 {
@@ -45,10 +56,12 @@ static int count_token(void *ctx, const warta_token *t)
 static void *run_job(void *arg)
 {
     job *j = arg;
+    double c0 = thread_cpu();
     for (size_t i = j->from; i < j->to && j->rc == 0; i++) {
         j->rc = warta_analyze(j->a, j->texts[i].s, j->texts[i].n, count_token, &j->tokens);
         j->bytes += j->texts[i].n;
     }
+    j->cpu = thread_cpu() - c0;
     return NULL;
 }
 
@@ -145,7 +158,7 @@ int main(int argc, char **argv)
 
     for (int t = 0; t < nthreads; t++) {
         unsigned nt = threads[t];
-        double secs[99];
+        double secs[99], cpus[99];
         uint64_t tokens = 0;
         for (int run = 0; run < runs; run++) {
             job jobs[64];
@@ -158,7 +171,7 @@ int main(int argc, char **argv)
                 uint64_t goal = total * (j + 1) / nt;
                 while (to < ntexts && (acc < goal || j + 1 == nt))
                     acc += texts[to++].n;
-                jobs[j] = (job){texts, from, to, NULL, 0, 0, 0};
+                jobs[j] = (job){texts, from, to, NULL, 0, 0, 0, 0};
                 if (warta_analyzer_clone(&jobs[j].a, base) != 0)
                     return 1;
                 from = to;
@@ -167,9 +180,11 @@ int main(int argc, char **argv)
             for (unsigned j = 0; j < nt; j++)
                 pthread_create(&tid[j], NULL, run_job, &jobs[j]);
             tokens = 0;
+            cpus[run] = 0;
             for (unsigned j = 0; j < nt; j++) {
                 pthread_join(tid[j], NULL);
                 tokens += jobs[j].tokens;
+                cpus[run] += jobs[j].cpu;
                 if (jobs[j].rc != 0)
                     return 1;
             }
@@ -177,9 +192,10 @@ int main(int argc, char **argv)
             for (unsigned j = 0; j < nt; j++)
                 warta_analyzer_close(jobs[j].a);
         }
-        double s = median(secs, runs);
-        printf("threads %-2u      %.3f s  %.1f MB/s  %.2f M tokens/s  (%llu index terms, median of %d)\n",
-               nt, s, (double)total / 1e6 / s, (double)tokens / 1e6 / s,
+        double s = median(secs, runs), c = median(cpus, runs);
+        printf("threads %-2u      %.3f s  %.1f MB/s  %.2f M tokens/s wall;  %.1f MB/s per thread "
+               "of CPU  (%llu index terms, median of %d)\n",
+               nt, s, (double)total / 1e6 / s, (double)tokens / 1e6 / s, (double)total / 1e6 / c,
                (unsigned long long)tokens, runs);
     }
     warta_analyzer_close(base);
