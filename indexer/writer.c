@@ -920,6 +920,7 @@ static int flush_buffer(warta_writer *w)
     dict_builder_init(&dict);
     uint32_t *docs = NULL, *tfs = NULL, *ttfs = NULL;
     uint32_t cap = 0;
+    segw_postings_begin(&w->segw);
     for (uint32_t oi = 0; oi < m->nterms && !rc; oi++) {
         mterm *e = &m->terms[order[oi]];
         if (e->df > cap) {
@@ -954,26 +955,30 @@ static int flush_buffer(warta_writer *w)
             ttfs[i] = (uint32_t)ttf;
         }
         postings_list l = {e->df, docs, tfs, ttfs, e->pos, NULL, e->pos_len};
-        uint64_t post_off = post.len, pos_off = pos.len;
+        wbuf_reset(&post);
+        wbuf_reset(&pos);
         postings_encode(&l, (const uint8_t *)m->di.dl.data, &post, &pos, &rc);
-        dict_builder_add(&dict, m->arena.data + e->term_off, e->term_len, e->df, e->cf, post_off,
-                         post.len - post_off, pos_off, pos.len - pos_off, &rc);
+        dict_builder_add(&dict, m->arena.data + e->term_off, e->term_len, e->df, e->cf,
+                         w->segw.post_len, post.len, w->segw.pos_len, pos.len, post.data, pos.data,
+                         &rc);
+        if (!rc)
+            segw_postings_term(&w->segw, post.data, post.len, pos.data, pos.len);
         wfree(e->docs);
         wfree(e->pos);
         e->docs = e->pos = NULL;
     }
+    segw_postings_end(&w->segw);
     wfree(docs);
     wfree(tfs);
     wfree(ttfs);
     wfree(order);
-    dict_builder_finish(&dict, &post, &pos, &rc);
+    dict_builder_finish(&dict, &rc);
     uint64_t id = w->segw.id;
     uint32_t ndocs = m->di.ndocs;
     m->di.head_dict = (const uint8_t *)w->head_dict.data;
     m->di.head_dict_len = w->head_dict.len;
     if (!rc) {
-        rc = segw_finish(&w->segw, &m->di, &post, &pos, &dict, &m->sources, m->npostings,
-                         m->npositions);
+        rc = segw_finish(&w->segw, &m->di, &dict, &m->sources, m->npostings, m->npositions);
         if (rc)
             werr(w, rc, "%s", w->segw.errmsg[0] ? w->segw.errmsg : warta_strerror(rc));
     }

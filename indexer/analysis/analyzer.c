@@ -29,9 +29,9 @@ typedef struct analysis_shared {
     atomic_int refs;             /* analyzers using it */
     wordset roots;               /* root lexicon (empty with no_lexicon) */
     wordset stops;               /* stopwords */
-    bool no_stem;                /* options, as opened */
-    bool keep_stopwords;
-    bool no_lexicon;
+    bool no_stem;                /* option: terms are not stemmed */
+    bool keep_stopwords;         /* option: stopwords are passed as terms */
+    bool no_lexicon;             /* option: rules-only stemming */
     char *lexicon_path;          /* as given (NULL: default or serialized) */
     char *stopword_path;         /* as given (NULL: built-in or serialized) */
 } analysis_shared;
@@ -391,10 +391,10 @@ static int word_result(warta_analyzer *a, const char *s, size_t n, wres *r)
 
 /* The emitter of one analysis_run call. */
 typedef struct run {
-    warta_analyzer *a;
-    const char *text;
-    int (*fn)(void *ctx, const warta_token *t);
-    void *ctx;
+    warta_analyzer *a;           /* the analyzer */
+    const char *text;            /* the text analyzed, for surface offsets */
+    int (*fn)(void *ctx, const warta_token *t);  /* the caller's callback */
+    void *ctx;                   /* its context */
     uint32_t pos;                /* next position */
 } run;
 

@@ -39,13 +39,16 @@ static void close_block(dict_builder *d)
         return;
     uint8_t *e = (uint8_t *)d->index.data + d->index.len - FMT_DICT_ENTRY;
     put_le32(e + 20, (uint32_t)(d->data.len - d->block_data));
+    put_le32(e + 24, wcrc32(0, d->data.data + d->block_data, d->data.len - d->block_data));
+    put_le32(e + 28, d->post_crc);
+    put_le32(e + 32, d->pos_crc);
     put_le32(e + 36, d->in_block);
     d->in_block = 0;
 }
 
 void dict_builder_add(dict_builder *d, const char *term, size_t len, uint32_t df, uint64_t cf,
                       uint64_t post_off, uint64_t post_len, uint64_t pos_off, uint64_t pos_len,
-                      int *rc)
+                      const void *post, const void *pos, int *rc)
 {
     if (*rc)
         return;
@@ -55,6 +58,10 @@ void dict_builder_add(dict_builder *d, const char *term, size_t len, uint32_t df
         close_block(d);
     size_t shared = 0;
     if (d->in_block == 0) {
+        if (d->index.oom) {
+            *rc = WARTA_ENOMEM;
+            return;
+        }
         uint8_t e[FMT_DICT_ENTRY] = {0};
         for (int i = 0; i < 8; i++) {
             e[i] = (uint8_t)(post_off >> (8 * i));
@@ -65,10 +72,13 @@ void dict_builder_add(dict_builder *d, const char *term, size_t len, uint32_t df
         wbuf_put_varint(&d->keys, len);
         wbuf_append(&d->keys, term, len);
         d->block_data = d->data.len;
+        d->post_crc = d->pos_crc = 0;
     } else {
         while (shared < len && shared < d->last_len && term[shared] == d->last[shared])
             shared++;
     }
+    d->post_crc = wcrc32(d->post_crc, post_len ? post : "", post_len);
+    d->pos_crc = wcrc32(d->pos_crc, pos_len ? pos : "", pos_len);
     wbuf_put_varint(&d->data, shared);
     wbuf_put_varint(&d->data, len - shared);
     wbuf_append(&d->data, term + shared, len - shared);
@@ -84,23 +94,13 @@ void dict_builder_add(dict_builder *d, const char *term, size_t len, uint32_t df
         *rc = WARTA_ENOMEM;
 }
 
-void dict_builder_finish(dict_builder *d, const wbuf *post, const wbuf *pos, int *rc)
+void dict_builder_finish(dict_builder *d, int *rc)
 {
     if (*rc)
         return;
     close_block(d);
-    size_t nb = d->index.len / FMT_DICT_ENTRY;
-    uint8_t *ix = (uint8_t *)d->index.data;
-    for (size_t b = 0; b < nb; b++) {
-        uint8_t *e = ix + b * FMT_DICT_ENTRY;
-        uint64_t pb = le64_get(e), qb = le64_get(e + 8);
-        uint64_t pe = b + 1 < nb ? le64_get(e + FMT_DICT_ENTRY) : post->len;
-        uint64_t qe = b + 1 < nb ? le64_get(e + FMT_DICT_ENTRY + 8) : pos->len;
-        uint32_t off = le32_get(e + 16), len = le32_get(e + 20);
-        put_le32(e + 24, wcrc32(0, d->data.data + off, len));
-        put_le32(e + 28, wcrc32(0, post->data ? post->data + pb : "", pe - pb));
-        put_le32(e + 32, wcrc32(0, pos->data ? pos->data + qb : "", qe - qb));
-    }
+    if (d->data.oom || d->index.oom || d->keys.oom)
+        *rc = WARTA_ENOMEM;
 }
 
 /* ------------------------------------------------------------------------ */

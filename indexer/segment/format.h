@@ -119,18 +119,19 @@ typedef struct dict_builder {
     size_t last_len;
     uint32_t in_block;          /* terms in the open block */
     uint64_t nterms;
-    uint64_t block_post, block_pos;   /* section offsets where the open block's terms start */
     size_t block_data;          /* offset of the open block in data */
+    uint32_t post_crc, pos_crc; /* checksums of the open block's postings and positions */
 } dict_builder;
 
 void dict_builder_init(dict_builder *d);
-/* Adds the next term (strictly greater than the previous). */
+/* Adds the next term (strictly greater than the previous), whose postings
+ * (post_len bytes at post) and positions (pos_len bytes at pos) sit at
+ * post_off/pos_off of their sections, right after the previous term's. */
 void dict_builder_add(dict_builder *d, const char *term, size_t len, uint32_t df, uint64_t cf,
                       uint64_t post_off, uint64_t post_len, uint64_t pos_off, uint64_t pos_len,
-                      int *rc);
-/* Closes the last block.  post/pos are the finished sections (the blocks'
- * checksums cover their ranges). */
-void dict_builder_finish(dict_builder *d, const wbuf *post, const wbuf *pos, int *rc);
+                      const void *post, const void *pos, int *rc);
+/* Closes the last block. */
+void dict_builder_finish(dict_builder *d, int *rc);
 void dict_builder_free(dict_builder *d);
 
 /* Sets up r->dict_key_off (malloc) after the sections are known. */
@@ -225,11 +226,25 @@ typedef struct seg_writer {
     uint32_t ndicts;
     uint32_t ndocs_stored;      /* documents in the store so far */
     wbuf toc;                   /* table of contents entries */
+    FILE *posf;                 /* positions, until appended */
+    char *pos_path;             /* its name */
+    uint64_t post_start, post_len;  /* the postings section so far */
+    uint64_t pos_len;           /* bytes of positions so far */
+    uint32_t post_crc, pos_crc; /* their checksums */
+    uint64_t store_end;         /* end of the store section (postings follow it) */
+    bool postings_begun;
     uint32_t nsections;
     char errmsg[256];
 } seg_writer;
 
 int segw_open(seg_writer *w, const char *dir, uint64_t id);
+/* Postings and positions are streamed term by term (positions through a
+ * temporary file, appended at the end), so a flush or merge never holds a
+ * whole section in memory.  Call begin once all store blocks are written. */
+void segw_postings_begin(seg_writer *w);
+void segw_postings_term(seg_writer *w, const void *post, size_t post_len, const void *pos,
+                        size_t pos_len);
+void segw_postings_end(seg_writer *w);
 /* Adds a preset dictionary, returning its number. */
 uint32_t segw_add_dict(seg_writer *w, const uint8_t *d, size_t len);
 /* Appends one compressed store block of ndocs records. */
@@ -238,11 +253,10 @@ void segw_store_block(seg_writer *w, const uint8_t *comp, size_t comp_len, uint3
 /* Writes a whole section (aligned to 8). */
 void segw_section(seg_writer *w, uint32_t kind, const void *p, size_t len);
 /* Writes the remaining sections, TOC and trailer, fsyncs and renames into
- * place.  post/pos/dict are finished; docinfo's ids get sorted. */
+ * place.  dict is finished; docinfo's ids get sorted. */
 typedef struct source_table source_table;
-int segw_finish(seg_writer *w, segw_docinfo *di, const wbuf *post, const wbuf *pos,
-                dict_builder *dict, source_table *sources, uint64_t npostings,
-                uint64_t npositions);
+int segw_finish(seg_writer *w, segw_docinfo *di, dict_builder *dict, source_table *sources,
+                uint64_t npostings, uint64_t npositions);
 void segw_docinfo_free(segw_docinfo *di);
 void segw_abort(seg_writer *w);
 

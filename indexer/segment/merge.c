@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 typedef struct merge_in {
@@ -193,7 +194,7 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
             wbuf_put_u32le(&di.ids, in[k].map[d]);
         }
         /* preset dictionaries, shared when equal */
-        for (uint32_t j = 0; j < r->ds_ndicts; j++) {
+        for (uint32_t j = 0; j < r->ds_ndicts && !w.err; j++) {
             uint32_t found = UINT32_MAX;
             const uint8_t *q = (const uint8_t *)w.dicts.data;
             for (uint32_t o = 0; o < w.ndicts; o++) {
@@ -209,12 +210,18 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
         }
     }
     di.ndocs = next;
+    if (!rc && w.err)
+        rc = w.err;
     if (!rc && (di.dl.oom || di.tl.oom || di.date.oom || di.src.oom || di.ids.oom || w.dicts.oom ||
                 di.heads.oom || di.head_off.oom))
         rc = WARTA_ENOMEM;
     if (!rc)
         rc = copy_store(&w, in, n, errmsg, errlen);
     /* terms: a k-way merge of the dictionaries */
+    segw_postings_begin(&w);
+    if (!rc && w.err)
+        rc = w.err;
+    size_t since_release = 0;
     for (size_t k = 0; k < n && !rc; k++) {
         rc = dict_iter_start(&in[k].it, in[k].r, 0);
         if (!rc) {
@@ -292,16 +299,32 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
         if (cnt == 0)
             continue;
         postings_list l = {cnt, docs, tfs, ttfs, (const uint8_t *)posbuf.data, plen, posbuf.len};
-        uint64_t post_off = post.len, pos_off = pos.len;
+        wbuf_reset(&post);
+        wbuf_reset(&pos);
         postings_encode(&l, (const uint8_t *)di.dl.data, &post, &pos, &rc);
-        dict_builder_add(&dict, term, term_len, cnt, cf, post_off, post.len - post_off, pos_off,
-                         pos.len - pos_off, &rc);
+        dict_builder_add(&dict, term, term_len, cnt, cf, w.post_len, post.len, w.pos_len, pos.len,
+                         post.data, pos.data, &rc);
+        if (!rc)
+            segw_postings_term(&w, post.data, post.len, pos.data, pos.len);
+        if (!rc && w.err)
+            rc = w.err;
         npostings += cnt;
         npositions += cf;
+        /* the inputs' pages were read once: let them go, so a merge's
+         * resident memory does not grow with the inputs */
+        since_release += post.len + pos.len;
+        if (since_release > ((size_t)8 << 20)) {
+            since_release = 0;
+            for (size_t k = 0; k < n; k++)
+                madvise((void *)in[k].r->map, in[k].r->map_len, MADV_DONTNEED);
+        }
     }
-    dict_builder_finish(&dict, &post, &pos, &rc);
+    segw_postings_end(&w);
+    if (!rc && w.err)
+        rc = w.err;
+    dict_builder_finish(&dict, &rc);
     if (!rc) {
-        rc = segw_finish(&w, &di, &post, &pos, &dict, &st, npostings, npositions);
+        rc = segw_finish(&w, &di, &dict, &st, npostings, npositions);
         if (rc)
             snprintf(errmsg, errlen, "%s", w.errmsg[0] ? w.errmsg : warta_strerror(rc));
     }

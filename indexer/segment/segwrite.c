@@ -137,8 +137,13 @@ int source_table_finish(source_table *t, wbuf *out, uint32_t **map)
         wbuf_append(out, t->names[order[i]], t->lens[order[i]]);
     }
     wfree(order);
+    if (out->oom) {
+        wfree(m);
+        *map = NULL;
+        return WARTA_ENOMEM;
+    }
     *map = m;
-    return out->oom ? WARTA_ENOMEM : 0;
+    return 0;
 }
 
 void source_table_free(source_table *t)
@@ -218,6 +223,11 @@ uint32_t segw_add_dict(seg_writer *w, const uint8_t *d, size_t len)
 {
     wbuf_put_u32le(&w->dicts, (uint32_t)len);
     wbuf_append(&w->dicts, d, len);
+    if (w->dicts.oom) {
+        if (!w->err)
+            w->err = WARTA_ENOMEM;
+        return 0;
+    }
     return w->ndicts++;
 }
 
@@ -262,6 +272,104 @@ void segw_section(seg_writer *w, uint32_t kind, const void *p, size_t len)
     wr(w, p, len);
 }
 
+void segw_postings_begin(seg_writer *w)
+{
+    w->store_end = w->off;
+    w->postings_begun = true;
+    pad8(w);
+    w->post_start = w->off;
+    w->post_len = w->pos_len = 0;
+    w->post_crc = w->pos_crc = 0;
+    if (w->err)
+        return;
+    size_t cap = strlen(w->final_path) + 16;
+    w->pos_path = wmalloc(cap);
+    if (!w->pos_path) {
+        w->err = WARTA_ENOMEM;
+        return;
+    }
+    snprintf(w->pos_path, cap, "%s.pos.tmp", w->final_path);
+    int fd = open(w->pos_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || !(w->posf = fdopen(fd, "w+b"))) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        w->err = e == ENOSPC ? WARTA_ENOSPC : WARTA_EIO;
+        snprintf(w->errmsg, sizeof w->errmsg, "%s: cannot create: %s", w->pos_path, strerror(e));
+        return;
+    }
+    setvbuf(w->posf, NULL, _IOFBF, 1 << 20);
+}
+
+void segw_postings_term(seg_writer *w, const void *post, size_t post_len, const void *pos,
+                        size_t pos_len)
+{
+    if (w->err)
+        return;
+    wr(w, post, post_len);
+    w->post_crc = wcrc32(w->post_crc, post_len ? post : "", post_len);
+    w->post_len += post_len;
+    if (pos_len && fwrite(pos, 1, pos_len, w->posf) != pos_len) {
+        w->err = errno == ENOSPC ? WARTA_ENOSPC : WARTA_EIO;
+        snprintf(w->errmsg, sizeof w->errmsg, "%s: cannot write: %s", w->pos_path,
+                 strerror(errno));
+        return;
+    }
+    w->pos_crc = wcrc32(w->pos_crc, pos_len ? pos : "", pos_len);
+    w->pos_len += pos_len;
+}
+
+static void close_posf(seg_writer *w)
+{
+    if (w->posf) {
+        fclose(w->posf);
+        w->posf = NULL;
+    }
+    if (w->pos_path) {
+        unlink(w->pos_path);
+        wfree(w->pos_path);
+        w->pos_path = NULL;
+    }
+}
+
+void segw_postings_end(seg_writer *w)
+{
+    if (w->err) {
+        close_posf(w);
+        return;
+    }
+    toc_add(w, SEC_POST, w->post_crc, w->post_start, w->post_len);
+    pad8(w);
+    uint64_t start = w->off;
+    if (fflush(w->posf) != 0 || fseek(w->posf, 0, SEEK_SET) != 0) {
+        w->err = WARTA_EIO;
+        snprintf(w->errmsg, sizeof w->errmsg, "%s: cannot read back: %s", w->pos_path,
+                 strerror(errno));
+        close_posf(w);
+        return;
+    }
+    char *buf = wmalloc(1 << 20);
+    if (!buf) {
+        w->err = WARTA_ENOMEM;
+        close_posf(w);
+        return;
+    }
+    uint64_t left = w->pos_len;
+    while (left > 0 && !w->err) {
+        size_t n = fread(buf, 1, left < (1u << 20) ? (size_t)left : (1u << 20), w->posf);
+        if (n == 0) {
+            w->err = WARTA_EIO;
+            snprintf(w->errmsg, sizeof w->errmsg, "%s: cannot read back", w->pos_path);
+            break;
+        }
+        wr(w, buf, n);
+        left -= n;
+    }
+    wfree(buf);
+    close_posf(w);
+    toc_add(w, SEC_POS, w->pos_crc, start, w->pos_len);
+}
+
 static int id_entry_cmp(const void *a, const void *b)
 {
     uint64_t x = le64_get(a), y = le64_get(b);
@@ -282,18 +390,19 @@ void segw_docinfo_free(segw_docinfo *di)
     wbuf_free(&di->head_off);
 }
 
-int segw_finish(seg_writer *w, segw_docinfo *di, const wbuf *post, const wbuf *pos,
-                dict_builder *dict, source_table *sources, uint64_t npostings,
-                uint64_t npositions)
+int segw_finish(seg_writer *w, segw_docinfo *di, dict_builder *dict, source_table *sources,
+                uint64_t npostings, uint64_t npositions)
 {
     if (w->err)
         return w->err;
     if (di->dl.oom || di->tl.oom || di->date.oom || di->src.oom || di->ids.oom || di->heads.oom ||
-        di->head_off.oom || post->oom || pos->oom || dict->data.oom || dict->index.oom ||
+        di->head_off.oom || dict->data.oom || dict->index.oom ||
         dict->keys.oom)
         return w->err = WARTA_ENOMEM;
     /* the store section: everything written since the header */
-    toc_add(w, SEC_STORE, w->store_crc, w->store_start, w->off - w->store_start);
+    if (!w->postings_begun)
+        return w->err = WARTA_EINVAL;
+    toc_add(w, SEC_STORE, w->store_crc, w->store_start, w->store_end - w->store_start);
     wbuf si = WBUF_INIT;
     wbuf_put_u32le(&si, w->store_blocks);
     wbuf_put_u32le(&si, w->ndicts);
@@ -305,8 +414,6 @@ int segw_finish(seg_writer *w, segw_docinfo *di, const wbuf *post, const wbuf *p
     }
     segw_section(w, SEC_STORE_INDEX, si.data, si.len);
     wbuf_free(&si);
-    segw_section(w, SEC_POST, post->data, post->len);
-    segw_section(w, SEC_POS, pos->data, pos->len);
     segw_section(w, SEC_DICT, dict->data.data, dict->data.len);
     segw_section(w, SEC_DICT_INDEX, dict->index.data, dict->index.len);
     segw_section(w, SEC_DICT_KEYS, dict->keys.data, dict->keys.len);
@@ -430,6 +537,7 @@ int segw_finish(seg_writer *w, segw_docinfo *di, const wbuf *post, const wbuf *p
 
 void segw_abort(seg_writer *w)
 {
+    close_posf(w);
     if (w->f) {
         fclose(w->f);
         w->f = NULL;

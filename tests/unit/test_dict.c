@@ -55,9 +55,10 @@ static void fdict_build(fdict *f, size_t n)
         for (size_t j = 0; j < qlen; j++)
             wbuf_putc(&f->pos, (char)(i * 7));
         dict_builder_add(&f->b, f->terms[i], strlen(f->terms[i]), (uint32_t)(1 + i % 9),
-                         (uint64_t)(1 + i % 9) * 2, po, plen, qo, qlen, &rc);
+                         (uint64_t)(1 + i % 9) * 2, po, plen, qo, qlen, f->post.data + po,
+                         f->pos.data ? f->pos.data + qo : "", &rc);
     }
-    dict_builder_finish(&f->b, &f->post, &f->pos, &rc);
+    dict_builder_finish(&f->b, &rc);
     cr_assert_eq(rc, 0);
     f->r.path = "fake";
     f->r.ndocs = 100;
