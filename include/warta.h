@@ -213,9 +213,12 @@ WARTA_API int warta_analyzer_clone(warta_analyzer **out, const warta_analyzer *a
 WARTA_API int warta_analyze(warta_analyzer *a, const char *text, size_t len,
                             int (*fn)(void *ctx, const warta_token *t), void *ctx);
 
-/* Stems one word (normalized and case-folded first, no stopword removal).
- * Writes the stem to out (NUL-terminated, at most cap bytes) and returns its
- * length, or a negative code. */
+/* Stems one word (normalized and case-folded first, no stopword removal,
+ * stemming even when the analyzer has no_stem; a reduplication such as
+ * "berlari-lari" gives its base).  Writes the stem to out (NUL-terminated,
+ * at most cap bytes) and returns its length, or a negative code:
+ * WARTA_EINVAL when the stem does not fit (256 bytes always suffice),
+ * WARTA_ENOMEM. */
 WARTA_API int warta_stem(warta_analyzer *a, const char *word, size_t len, char *out, size_t cap);
 
 /* ------------------------------------------------------------------------ */
