@@ -8,8 +8,8 @@
 # a user sees (lib.sh fingerprint).  Then each chosen step is replayed from
 # a copy of the index before it and killed with SIGKILL:
 #   - just before its Nth file operation (fsync, rename, unlink, ftruncate,
-#     write), through the LD_PRELOAD shim faultshim.so: at most 4 points per
-#     class (evenly spread) and 3 write points, in steps 1 (creation), 11
+#     write), through the LD_PRELOAD shim faultshim.so: at most 3 points per
+#     class (evenly spread) and 2 write points, in steps 1 (creation), 11
 #     (a merge) and the optimize; with WARTA_REL_LONG=1, every point of
 #     every step;
 #   - after a random delay (seeded), a few times per step.
@@ -27,9 +27,9 @@ LONG=${WARTA_REL_LONG:-0}
 export WARTA_FAULT_NOSYNC=1
 NBATCH=12
 PER=150
-MAXW=$([ "$LONG" = 1 ] && echo 100000 || echo 3)   # write points per step
-MAXP=$([ "$LONG" = 1 ] && echo 100000 || echo 4)   # other points per class and step
-RANDOM_KILLS=$([ "$LONG" = 1 ] && echo 12 || echo 2)
+MAXW=$([ "$LONG" = 1 ] && echo 100000 || echo 2)   # write points per step
+MAXP=$([ "$LONG" = 1 ] && echo 100000 || echo 3)   # other points per class and step
+RANDOM_KILLS=$([ "$LONG" = 1 ] && echo 12 || echo 1)
 RANDOM=7
 
 for k in $(seq 1 $NBATCH); do
