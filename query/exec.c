@@ -735,7 +735,11 @@ static double list_bound(qexec *x, qleaf *l)
         if (last == SEG_END - 1)
             break;
     }
-    cur_rewind(c);
+    /* Only the block pointer moved: put it back. */
+    if (c->sc)
+        c->sc->shallow = 0;
+    else
+        c->mblk = 0;
     return best < whole ? best : whole;
 }
 
@@ -1021,18 +1025,10 @@ static int run_maxscore(qexec *x)
             }
             bool pruned = false;
             if (full && ess > 0) {
-                if (sum * BM25_SLACK + pre[ess - 1] < theta) {
+                /* The non-essential lists' blocks holding d bound the rest. */
+                if (sum * BM25_SLACK + pre[ess - 1] < theta ||
+                    sum * BM25_SLACK + region_ne * BM25_SLACK < theta)
                     pruned = true;
-                } else {
-                    /* Block-max: the bounds of the blocks that could hold d. */
-                    double bsum = 0.0;
-                    for (size_t i = 0; i < ess; i++) {
-                        uint32_t last;
-                        bsum += block_ub(x, &leaves[ord[i]], ord[i], d, &last);
-                    }
-                    if (sum * BM25_SLACK + bsum * BM25_SLACK < theta)
-                        pruned = true;
-                }
             }
             if (!pruned) {
                 for (size_t i = ess; i-- > 0;) {
