@@ -10,14 +10,19 @@ note() { echo "$(basename "$0"): $*" >&2; }
 
 # bench_build DIR NOBUILD: sets WARTA, GEN_QUERIES, SCALE_CORPUS, TREC_EVAL,
 # JSON_CHECK, WALK_TO_JSONL, PEER_FTS5, PEER_XAPIAN (empty when not built).
-# Sets up DIR (release) when missing and runs ninja unless NOBUILD is 1.
+# Sets up DIR (release) when missing and builds warta and the benchmark
+# programs (only those, so that a broken test elsewhere does not stop a
+# benchmark) unless NOBUILD is 1.
 bench_build() {
   local dir=$1 nobuild=${2:-0}
   if [ "$nobuild" != 1 ]; then
     if [ ! -f "$dir/build.ninja" ]; then
       meson setup "$dir" "$bench_root" --buildtype=release >/dev/null || die "meson setup $dir failed"
     fi
-    ninja -C "$dir" -j2 >/dev/null || die "ninja -C $dir failed (run it to see why)"
+    local targets
+    targets=$(ninja -C "$dir" -t targets all | awk -F: '$1 ~ /^(cli\/warta|benchmarks\/[a-z_0-9]+)$/ { print $1 }')
+    # shellcheck disable=SC2086
+    ninja -C "$dir" -j2 $targets >/dev/null || die "ninja -C $dir failed (run it to see why)"
   fi
   local b=$dir/benchmarks
   WARTA=$dir/cli/warta

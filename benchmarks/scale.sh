@@ -72,10 +72,9 @@ for f in $factors; do
       die "warta bench failed at ${f}x"
     core=$(warta_core_bytes "$dir" "$work/warta-$f.stats.json")
     b=$work/warta-$f.build.json q=$work/warta-$f.query.json
-    printf 'warta\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$(jget articles "$b")" "$(jget seconds "$b")" \
+    printf 'warta\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$(jget articles "$b")" "$(jget seconds "$b")" \
       "$(jget index_bytes "$b")" "$core" "$(jget mean_us "$q")" "$(jget p50_us "$q")" \
-      "$(jget p99_us "$q")" > "$work/done/warta-$f"
-    printf '%s\n' "$(jget peak_rss_mb "$b")" > "$work/warta-$f.rss"
+      "$(jget p99_us "$q")" "$(jget peak_rss_mb "$b")" > "$work/done/warta-$f"
     [ "$keep" = 1 ] || rm -rf "$dir"
   fi
   for e in fts5 xapian; do
@@ -94,18 +93,18 @@ for f in $factors; do
   [ "$keep" = 1 ] || rm -f "$data"
 done
 
-# engine factor articles build_s total_bytes index_bytes mean p50 p99
+# engine factor articles build_s total_bytes index_bytes mean p50 p99 [rss_mb]
 all=$work/scale.tsv
 cat "$work"/done/* 2>/dev/null |
   awk -F'\t' '{ o = ($1 == "warta") ? 1 : ($1 == "fts5") ? 2 : 3; print o "\t" $0 }' |
   sort -t$'\t' -k1,1n -k3,3n | cut -f2- > "$all" || true
 table=$work/table.md
 {
-  echo "| engine | factor | articles | build s | articles/s | index MB | total MB | mean µs | p50 µs | p99 µs |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| engine | factor | articles | build s | articles/s | index MB | total MB | mean µs | p50 µs | p99 µs | peak RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' '{ aps = ($4 > 0) ? $3 / $4 : 0;
-    printf "| %s | %sx | %s | %.2f | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f |\n",
-      $1, $2, $3, $4, aps, $6 / 1e6, $5 / 1e6, $7, $8, $9 }' "$all"
+    printf "| %s | %sx | %s | %.2f | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %s |\n",
+      $1, $2, $3, $4, aps, $6 / 1e6, $5 / 1e6, $7, $8, $9, ($10 == "") ? "-" : $10 }' "$all"
 } > "$table"
 echo
 cat "$table"
@@ -139,6 +138,7 @@ fi
   echo "Corpus: $(basename "$corpus") ($base_n articles) recombined by scale_corpus (seed 42);"
   echo "queries: $(grep -c . "$queries") keyword queries, top-10, one thread. Index MB: without stored text"
   echo "(warta: \`warta stats\`; FTS5 contentless; Xapian compacted). Total MB: warta with its document store."
+  echo "Peak RSS: warta's resident memory while indexing (getrusage)${memory:+, with --memory $memory}."
   echo
   machine_info
   echo
