@@ -20,7 +20,10 @@
 #define CORPUS_MAX_ARTICLE ((size_t)16 << 20) /* a .txt/.md file, or one JSON Lines line */
 #define CORPUS_MAX_FILE ((size_t)64 << 20)    /* a whole .json document (JSON Lines files are streamed: no cap) */
 #define CORPUS_MAX_DEPTH 256                  /* directory nesting followed by the walk */
-#define CORPUS_MAX_JSON_DEPTH 64              /* nesting inside one JSON value */
+#define CORPUS_MAX_JSON_DEPTH 64              /* nesting the fast JSON path follows (jansson: 2048) */
+#define CORPUS_MAX_FRONT_MATTER ((size_t)64 << 10) /* YAML front matter; news needs a few hundred bytes */
+#define CORPUS_MAX_YAML_DEPTH 64              /* [ and { nesting in front matter (libyaml slows down
+                                                 quadratically with depth) */
 #define CORPUS_REPORTS_PER_KIND 5             /* messages shown per kind of problem per file */
 #define CORPUS_PROGRESS_EVERY 1024            /* articles between progress calls inside a file */
 

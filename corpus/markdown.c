@@ -82,6 +82,39 @@ static bool yaml_null(const yaml_node_t *v)
            strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
 }
 
+/* The 1-based line (within s) where [ and { nesting, outside quotes, gets
+ * deeper than CORPUS_MAX_YAML_DEPTH, or 0.  Quoting is followed roughly
+ * ('' and \" escapes): a miscount can only refuse odd front matter. */
+static unsigned yaml_too_deep(const char *s, size_t n)
+{
+    int depth = 0;
+    unsigned line = 1;
+    char quote = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '\n')
+            line++;
+        if (quote) {
+            if (c == '\\' && quote == '"')
+                i++;
+            else if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if ((c == '"' || c == '\'') && (i == 0 || strchr(" \t\n[{,:", s[i - 1])))
+            quote = c;
+        else if (c == '[' || c == '{') {
+            if (++depth > CORPUS_MAX_YAML_DEPTH)
+                return line;
+        } else if ((c == ']' || c == '}') && depth > 0)
+            depth--;
+        else if (c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t'))
+            while (i + 1 < n && s[i + 1] != '\n')
+                i++;
+    }
+    return 0;
+}
+
 int front_matter_parse(corpus_reader *r, const char *data, size_t len, corpus_front *fm)
 {
     memset(fm, 0, sizeof *fm);
@@ -113,6 +146,16 @@ int front_matter_parse(corpus_reader *r, const char *data, size_t len, corpus_fr
     }
     fm->body_offset = off;
     fm->body_line = line + 1;
+    if (yaml_end - yaml_start > CORPUS_MAX_FRONT_MATTER) {
+        corpus_report(r, CP_YAML, 2, true, "front matter larger than 64 KiB, skipped");
+        return 1;
+    }
+    unsigned deep_line = yaml_too_deep(data + yaml_start, yaml_end - yaml_start);
+    if (deep_line) {
+        corpus_report(r, CP_YAML, deep_line + 1, true, "front matter nested deeper than %d levels, skipped",
+                      CORPUS_MAX_YAML_DEPTH);
+        return 1;
+    }
 
     yaml_parser_t parser;
     yaml_document_t doc;
@@ -245,11 +288,14 @@ static bool md_tag_start(const char *s, size_t n)
     return n >= 4 && memcmp(s, "<!--", 4) == 0;
 }
 
+#define MD_SCAN 2048 /* the furthest a link destination or an HTML tag is looked for */
+
 /* Strips inline syntax from one line; *in_comment carries an HTML comment
  * across lines. */
 static void md_inline(const char *s, size_t n, wbuf *out, bool *in_comment)
 {
     size_t i = 0;
+    size_t clean_from[2] = {0, 0}, clean_until[2] = {0, 0}; /* no ')' / ']' in [from, until) */
     while (i < n) {
         if (*in_comment) {
             const char *e = NULL;
@@ -303,17 +349,24 @@ static void md_inline(const char *s, size_t n, wbuf *out, bool *in_comment)
             i++;
             /* Drop a link's destination "(url)" or reference "[ref]". */
             if (i < n && (s[i] == '(' || s[i] == '[')) {
-                char open = s[i], close = open == '(' ? ')' : ']';
-                int depth = 0;
-                size_t j = i;
-                for (; j < n; j++) {
-                    if (s[j] == open)
-                        depth++;
-                    else if (s[j] == close && --depth == 0)
-                        break;
+                /* The destination ends at the first closing bracket within
+                 * MD_SCAN bytes (one nested pair, as in wiki URLs, is
+                 * allowed).  Stretches known to hold no closing bracket
+                 * are not searched again, so a hostile line stays linear. */
+                int k = s[i] == '(' ? 0 : 1;
+                char close = k == 0 ? ')' : ']';
+                size_t stop = n - i > MD_SCAN ? i + MD_SCAN : n;
+                size_t from = i >= clean_from[k] && i < clean_until[k] ? clean_until[k] : i;
+                const char *e = from < stop ? memchr(s + from, close, stop - from) : NULL;
+                if (!e) {
+                    clean_from[k] = i;
+                    clean_until[k] = stop;
+                    continue;
                 }
-                if (j < n)
-                    i = j + 1;
+                size_t end = (size_t)(e - s) + 1;
+                if (memchr(s + i + 1, s[i], (size_t)(e - s) - i - 1) && end < n && s[end] == close)
+                    end++;
+                i = end;
             }
             continue;
         case '|':
@@ -335,11 +388,13 @@ static void md_inline(const char *s, size_t n, wbuf *out, bool *in_comment)
                     i += 4;
                     continue;
                 }
-                const char *e = memchr(s + i, '>', n - i);
-                size_t end = e ? (size_t)(e - s) + 1 : n;
+                const char *e = memchr(s + i, '>', n - i > MD_SCAN ? MD_SCAN : n - i);
+                if (!e)
+                    break; /* no tag after all: keep the '<' */
+                size_t end = (size_t)(e - s) + 1;
                 /* An autolink <https://...> keeps its address. */
                 if (n - i > 8 && (memcmp(s + i + 1, "http://", 7) == 0 || memcmp(s + i + 1, "https://", 8) == 0))
-                    wbuf_append(out, s + i + 1, end - i - (e ? 2 : 1));
+                    wbuf_append(out, s + i + 1, end - i - 2);
                 else
                     wbuf_putc(out, ' ');
                 i = end;

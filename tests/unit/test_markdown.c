@@ -175,3 +175,32 @@ Test(markdown, does_not_take_a_thematic_break_for_front_matter)
     cr_expect_eq(c.narts, 0);
     cr_expect_eq(c.stats.skipped, 1);
 }
+
+Test(markdown, refuses_deeply_nested_or_huge_front_matter_quickly)
+{
+    wbuf b = WBUF_INIT;
+    wbuf_puts(&b, "---\ntitle: x\nz: ");
+    for (int i = 0; i < 1000; i++)
+        wbuf_puts(&b, "{a: ");
+    wbuf_puts(&b, "1");
+    for (int i = 0; i < 1000; i++)
+        wbuf_putc(&b, '}');
+    wbuf_puts(&b, "\n---\nIsi.\n");
+    cc_read(&c, "deep.md", b.data, CORPUS_MARKDOWN);
+    cr_expect_eq(c.narts, 0);
+    cr_expect(cc_has_problem(&c, "nested deeper than 64 levels"));
+    cr_expect_eq(c.probs[0].line, 3);
+    wbuf_reset(&b);
+    wbuf_puts(&b, "---\ntitle: x\nz: \"");
+    for (int i = 0; i < 70000; i++)
+        wbuf_putc(&b, 'a');
+    wbuf_puts(&b, "\"\n---\nIsi.\n");
+    cc_read(&c, "big.md", b.data, CORPUS_MARKDOWN);
+    cr_expect(cc_has_problem(&c, "larger than 64 KiB"));
+    wbuf_free(&b);
+    /* brackets inside quotes do not count */
+    cc_free(&c);
+    cc_read(&c, "q.md", "---\ntitle: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n---\nIsi.\n",
+            CORPUS_MARKDOWN);
+    cr_expect_eq(c.narts, 1);
+}
