@@ -311,11 +311,12 @@ static int cache_grow(warta_analyzer *a)
 
 /* The analysis of the word s, through the cache.  r->term stays valid until
  * the next call. */
-static int word_result(warta_analyzer *a, const char *s, size_t n, wres *r)
+static int word_result(warta_analyzer *a, const char *s, size_t n, uint64_t h, wres *r)
 {
     if (n > CACHE_MAX_KEY)
         return analyze_word(a, s, n, r);
-    uint64_t h = whash(s, n);
+    if (!h)
+        h = whash(s, n);
     uint32_t tag = (uint32_t)(h >> 32) << SLOT_INDEX_BITS;
     size_t i = (size_t)h & a->cache_mask;
     for (;;) {
@@ -412,7 +413,7 @@ static int emit(run *R, const char *term, size_t len, bool stop, size_t start, s
 static int emit_word(run *R, const rawword *w)
 {
     wres r;
-    int rc = word_result(R->a, R->text + w->start, w->end - w->start, &r);
+    int rc = word_result(R->a, R->text + w->start, w->end - w->start, w->hash, &r);
     if (rc != 0)
         return rc;
     return emit(R, r.term, r.len, r.stop, w->start, w->end);
@@ -465,13 +466,13 @@ static int emit_group(run *R, const rawword *g, size_t n, int j)
     } else if (n == 2 && j == J_HYPHEN) {
         wres x, y;
         char xt[NORM_MAX + 1];
-        int rc = word_result(R->a, WSTR(&g[0]), WLEN(&g[0]), &x);
+        int rc = word_result(R->a, WSTR(&g[0]), WLEN(&g[0]), g[0].hash, &x);
         if (rc != 0)
             return rc;
         /* the next lookup may move the arena: keep a copy */
         memcpy(xt, x.term, x.len);
         x.term = xt;
-        rc = word_result(R->a, WSTR(&g[1]), WLEN(&g[1]), &y);
+        rc = word_result(R->a, WSTR(&g[1]), WLEN(&g[1]), g[1].hash, &y);
         if (rc != 0)
             return rc;
         if (x.len > 0 && x.len == y.len && memcmp(x.term, y.term, x.len) == 0)
@@ -491,6 +492,37 @@ static int emit_group(run *R, const rawword *g, size_t n, int j)
     return 0;
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Looking words up in the cache is bound by memory latency, not work: the
+ * run hashes words PREFETCH_SLOT words ahead and fetches their slot, then
+ * PREFETCH_ENTRY words ahead reads the slot and fetches its entry, so the
+ * lookup itself finds both in cache. */
+#define PREFETCH_SLOT 8
+#define PREFETCH_ENTRY 4
+
+static void prefetch_slot(warta_analyzer *a, const char *text, rawword *w)
+{
+    size_t n = w->end - w->start;
+    if (n > CACHE_MAX_KEY)
+        return;
+    w->hash = whash(text + w->start, n);
+    PREFETCH(&a->slots[(size_t)w->hash & a->cache_mask]);
+}
+
+static void prefetch_entry(const warta_analyzer *a, const rawword *w)
+{
+    if (!w->hash)
+        return;
+    uint32_t sl = a->slots[(size_t)w->hash & a->cache_mask];
+    if (sl && (sl & ~SLOT_INDEX_MASK) == (uint32_t)(w->hash >> 32) << SLOT_INDEX_BITS)
+        PREFETCH(&a->cache[(sl & SLOT_INDEX_MASK) - 1]);
+}
+
 /* Longest run of joined words looked at together. */
 #define GROUP_MAX 8
 
@@ -505,9 +537,13 @@ int analysis_run(warta_analyzer *a, const char *text, size_t len, uint32_t first
     if (rc != 0)
         return rc;
     run R = {a, text, fn, ctx, first_pos};
-    const rawword *w = a->tz.words;
-    size_t nw = a->tz.nwords, i = 0;
+    rawword *w = a->tz.words;
+    size_t nw = a->tz.nwords, i = 0, pa = 0, pb = 0;
     while (i < nw && rc == 0) {
+        while (pa < nw && pa < i + GROUP_MAX + PREFETCH_SLOT)
+            prefetch_slot(a, text, &w[pa++]);
+        while (pb < pa && pb < i + GROUP_MAX + PREFETCH_ENTRY)
+            prefetch_entry(a, &w[pb++]);
         size_t e = i;
         int j = J_NONE;
         while (e + 1 < nw && e - i + 1 < GROUP_MAX) {

@@ -120,6 +120,7 @@ static int push(tokenizer *tz, size_t start, size_t end)
     }
     tz->words[tz->nwords].start = start;
     tz->words[tz->nwords].end = end;
+    tz->words[tz->nwords].hash = 0;
     tz->nwords++;
     return 0;
 }
@@ -180,6 +181,49 @@ static int icu_chunk(tokenizer *tz, const char *text, size_t cs, size_t ce)
     return 0;
 }
 
+/* SWAR: per byte of v, the high bit set in *word when the byte is an ASCII
+ * letter, digit, '_' or '@' (the fast loop's W_WORD), and in *alnum when a
+ * letter or digit (W_ALNUM).  Little-endian byte order. */
+#define ONES8 0x0101010101010101ull
+#define HI8 0x8080808080808080ull
+
+static inline uint64_t swar_eq(uint64_t t, unsigned char c)
+{
+    uint64_t x = t ^ (ONES8 * c);
+    return ~(((x & ~HI8) + ~HI8) | x) & HI8;
+}
+
+static inline uint64_t swar_in(uint64_t t, unsigned char lo, unsigned char hi)
+{
+    /* t's bytes are below 0x80: no carry crosses a byte */
+    return (t + ONES8 * (0x80u - lo)) & ~(t + ONES8 * (0x7Fu - hi)) & HI8;
+}
+
+static inline void swar_classify(uint64_t v, uint64_t *word, uint64_t *alnum)
+{
+    uint64_t ascii = ~v & HI8;
+    uint64_t t = v & ~HI8;
+    uint64_t letters = swar_in(t | ONES8 * 0x20, 'a', 'z');
+    uint64_t digits = swar_in(t, '0', '9');
+    *alnum = (letters | digits) & ascii;
+    *word = (letters | digits | swar_eq(t, '_') | swar_eq(t, '@')) & ascii;
+}
+
+/* Index of the lowest byte whose high bit is set in m (m != 0). */
+static inline unsigned first_set_byte(uint64_t m)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(m) / 8;
+#else
+    unsigned n = 0;
+    while (!(m & 0x80)) {
+        m >>= 8;
+        n++;
+    }
+    return n;
+#endif
+}
+
 /* The end of the chunk holding byte i: the next ASCII white space. */
 static size_t chunk_end(const unsigned char *s, size_t len, size_t i)
 {
@@ -230,13 +274,32 @@ int tokenize(tokenizer *tz, const char *text, size_t len, bool force_icu)
         uint8_t last = c;
         i += k;
         for (;;) {
-            /* the common case: a run of ASCII letters and digits */
+            /* the common case: a run of ASCII letters and digits, eight
+             * bytes at a time while the text lasts */
             size_t run = i;
             uint8_t acc = 0, f;
+            while (i + 8 <= len) {
+                uint64_t v;
+                memcpy(&v, s + i, 8);
+                uint64_t word, alnum8;
+                swar_classify(v, &word, &alnum8);
+                uint64_t stop = ~word & HI8;
+                if (!stop) {
+                    acc |= alnum8 ? W_ALNUM : 0;
+                    i += 8;
+                    continue;
+                }
+                unsigned nb = first_set_byte(stop);
+                uint64_t keep = nb ? HI8 >> (64 - 8 * nb) : 0;
+                acc |= (alnum8 & keep) ? W_ALNUM : 0;
+                i += nb;
+                goto run_done;
+            }
             while (i < len && ((f = byte_flags[s[i]]) & W_WORD)) {
                 acc |= f;
                 i++;
             }
+        run_done:
             if (i > run) {
                 last = ascii_class[s[i - 1]];
                 alnum |= (acc & W_ALNUM) != 0;

@@ -20,6 +20,7 @@
 /* One word: bytes [start, end) of the text. */
 typedef struct rawword {
     size_t start, end;   /* byte offsets in the text */
+    uint64_t hash;       /* whash of the bytes, filled in by the analyzer */
 } rawword;
 
 typedef struct tokenizer {
