@@ -99,6 +99,8 @@ static int copy_store(seg_writer *w, merge_in *in, size_t n, char *errmsg, size_
                 segw_store_block(w, (const uint8_t *)comp.data, comp.len, (uint32_t)raw.len, live,
                                  odict);
         }
+        /* this input's text was read once: drop its pages from our memory */
+        madvise((void *)r->map, r->map_len, MADV_DONTNEED);
     }
     docstore_zfree(z);
     wbuf_free(&scratch);
