@@ -406,3 +406,34 @@ Test(search, pruned_equals_exhaustive_on_an_index)
     }
     warta_index_close(ix);
 }
+
+Test(search, survives_every_failed_allocation)
+{
+    warta_index *ix = open_ix(dir);
+    warta_search_options o;
+    warta_search_options_init(&o);
+    o.snippets = true;
+    o.explain = true;
+    const char *q = "pasukan \"korea utara\" -banjir kurs* title:kursk";
+    int ok = 0;
+    for (long n = 0; n < 400; n++) {
+        warta_results *r = NULL;
+        char err[256];
+        warta_alloc_fail_after(n);
+        int rc = warta_search(ix, q, strlen(q), &o, &r, err, sizeof err);
+        warta_alloc_fail_after(-1);
+        cr_assert(rc == 0 || rc == WARTA_ENOMEM, "allocation %ld: rc %d (%s)", n, rc, err);
+        if (rc == 0) {
+            ok++;
+            char *json;
+            size_t len;
+            if (warta_results_json(r, 0, &json, &len) == 0)
+                free(json);
+            warta_results_free(r);
+        } else {
+            cr_assert_null(r);
+        }
+    }
+    cr_expect_gt(ok, 0);
+    warta_index_close(ix);
+}
