@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "warta.h"
@@ -435,5 +436,68 @@ Test(search, survives_every_failed_allocation)
         }
     }
     cr_expect_gt(ok, 0);
+    warta_index_close(ix);
+}
+
+typedef struct thread_job {
+    warta_index *ix;        /* shared */
+    const char *const *qs;  /* queries */
+    size_t nq;
+    char (*want)[256];      /* expected ids and scores per query */
+    int failures;           /* mismatches seen */
+} thread_job;
+
+static void describe(const warta_results *r, char *buf, size_t cap)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < warta_results_count(r) && at < cap; i++) {
+        const warta_hit *h = warta_results_hit(r, i);
+        at += (size_t)snprintf(buf + at, cap - at, "%.*s:%.17g ", (int)h->id_len, h->id, h->score);
+    }
+}
+
+static void *search_thread(void *p)
+{
+    thread_job *j = p;
+    for (int round = 0; round < 30; round++) {
+        for (size_t i = 0; i < j->nq; i++) {
+            warta_results *r;
+            char err[256], got[256];
+            if (warta_search(j->ix, j->qs[i], strlen(j->qs[i]), NULL, &r, err, sizeof err) != 0) {
+                j->failures++;
+                continue;
+            }
+            describe(r, got, sizeof got);
+            if (strcmp(got, j->want[i]) != 0)
+                j->failures++;
+            warta_results_free(r);
+        }
+    }
+    return NULL;
+}
+
+Test(search, many_threads_share_one_index)
+{
+    static const char *qs[] = {"korea", "pasukan korea utara kursk", "\"presiden dan wakil\"",
+                               "banjir OR cabai", "title:korea", "kurs*", "korea -utara"};
+    const size_t nq = sizeof qs / sizeof qs[0];
+    char want[8][256];
+    warta_index *ix = open_ix(dir);
+    for (size_t i = 0; i < nq; i++) {
+        warta_results *r = run(ix, qs[i], NULL);
+        describe(r, want[i], sizeof want[i]);
+        warta_results_free(r);
+    }
+    thread_job jobs[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (thread_job){ix, qs, nq, want, 0};
+        cr_assert_eq(pthread_create(&t[i], NULL, search_thread, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        cr_expect_eq(jobs[i].failures, 0, "thread %d", i);
+    }
     warta_index_close(ix);
 }
