@@ -71,15 +71,15 @@ typedef struct corpus_reader {
 
 /* Raw fields of one article before checks; (NULL, 0) when missing. */
 typedef struct corpus_fields {
-    const char *id; size_t id_len;
-    const char *title; size_t title_len;
-    const char *body; size_t body_len;
+    const char *id; size_t id_len;         /* the id field; missing: corpus_emit makes one */
+    const char *title; size_t title_len;   /* untrimmed headline */
+    const char *body; size_t body_len;     /* untrimmed text */
     const char *date; size_t date_len;     /* as written; normalized by corpus_emit */
     const char *time; size_t time_len;     /* a separate time of day ("13:30 WIB"), JSON only */
-    const char *url; size_t url_len;
-    const char *source; size_t source_len;
-    const char *author; size_t author_len;
-    const char *tags; size_t tags_len;
+    const char *url; size_t url_len;       /* address of the article */
+    const char *source; size_t source_len; /* publisher */
+    const char *author; size_t author_len; /* writer */
+    const char *tags; size_t tags_len;     /* tags joined by ", " */
 } corpus_fields;
 
 /* ---- reader.c ---- */

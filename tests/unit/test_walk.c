@@ -326,3 +326,26 @@ Test(walk, chooses_readers_by_extension_in_any_case)
     cr_expect_eq(corpus_format_of(".gz", &gz), CORPUS_NONE);
     cr_expect_eq(corpus_format_of("a.gz", &gz), CORPUS_NONE);
 }
+
+Test(walk, streams_past_an_oversized_json_line)
+{
+    size_t n = CORPUS_MAX_ARTICLE + 3 * 1000 * 1000;
+    char *big = malloc(n + 128);
+    size_t off = 0;
+    off += (size_t)sprintf(big, "{\"title\": \"satu\"}\n{\"title\": \"");
+    memset(big + off, 'a', n);
+    off += n;
+    off += (size_t)sprintf(big + off, "\"}\n{\"title\": \"tiga\"}\n{\"title\": \"empat\"}");
+    write_file("besar.jsonl", big, off);
+    free(big);
+    cr_assert_eq(walk_root(), 0);
+    cc_dump(&c);
+    cr_assert_eq(c.narts, 3);
+    cr_expect_str_eq(c.arts[0].id, "besar.jsonl:1");
+    cr_expect_str_eq(c.arts[1].id, "besar.jsonl:3");
+    cr_expect_str_eq(c.arts[2].id, "besar.jsonl:4");
+    cr_assert_eq(c.nprobs, 1);
+    cr_expect_eq(c.probs[0].line, 2);
+    cr_expect(strstr(c.probs[0].what, "line longer than the 16 MiB cap") != NULL);
+    cr_expect_eq(c.stats.bytes, (uint64_t)off);
+}
