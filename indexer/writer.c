@@ -797,12 +797,13 @@ static int invert_batch(warta_writer *w, batch *b)
             return WARTA_EINVAL;
         /* replace-on-add: the older copy goes */
         uint64_t h = fmt_id_hash(d.id ? d.id : "", d.id_len);
-        uint32_t old = membuf_find_id(m, h, d.id ? d.id : "", d.id_len);
+        /* an article without id replaces nothing */
+        uint32_t old = d.id_len ? membuf_find_id(m, h, d.id, d.id_len) : UINT32_MAX;
         if (old != UINT32_MAX) {
             rc = membuf_delete(m, old);
             w->replaced++;
-        } else {
-            int r = segs_delete_id(w, d.id ? d.id : "", d.id_len);
+        } else if (d.id_len) {
+            int r = segs_delete_id(w, d.id, d.id_len);
             if (r == 0)
                 w->replaced++;
             else if (r != WARTA_ENOTFOUND)
@@ -820,7 +821,8 @@ static int invert_batch(warta_writer *w, batch *b)
         wbuf_append(&m->idtext, d.id ? d.id : "", d.id_len);
         wbuf_put_u64le(&m->di.ids, h);
         wbuf_put_u32le(&m->di.ids, doc);
-        rc = membuf_add_id(m, h, doc);
+        if (d.id_len)
+            rc = membuf_add_id(m, h, doc);
         uint32_t src = SEG_SOURCE_NONE;
         if (!rc && d.source_len)
             src = source_table_add(&m->sources, d.source, d.source_len, &rc);
@@ -1201,6 +1203,8 @@ WARTA_API int warta_writer_delete(warta_writer *w, const char *id, size_t len)
 {
     if (!w || (!id && len))
         return WARTA_EINVAL;
+    if (len == 0)
+        return werr(w, WARTA_ENOTFOUND, "an empty id names no article");
     int rc = sync_pipeline(w);
     if (rc)
         return rc;
