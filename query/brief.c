@@ -30,7 +30,7 @@ struct brief_cache {
     _Atomic(const uint8_t *) *slot;  /* per document: date, url, source, path packed, or NULL */
     _Atomic(const uint8_t *) *head;  /* per document: id and title packed, or NULL */
     brief_chunk *chunks;             /* storage */
-    size_t bytes;                    /* stored so far */
+    _Atomic size_t bytes;            /* stored so far (read without the lock) */
 };
 
 int brief_open(brief_cache **out, seg_snapshot *snap)
@@ -100,7 +100,7 @@ static uint8_t *store(brief_cache *c, size_t n)
     }
     uint8_t *p = (uint8_t *)c->chunks->data + c->chunks->used;
     c->chunks->used += n;
-    c->bytes += n;
+    atomic_fetch_add_explicit(&c->bytes, n, memory_order_relaxed);
     return p;
 }
 
@@ -162,7 +162,7 @@ int brief_head(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_
         int rc = seg_doc_head(r, doc, scratch, &f[0], &l[0], &f[1], &l[1]);
         if (rc)
             return rc;
-        if (c->bytes > BRIEF_BUDGET) {
+        if (atomic_load_explicit(&c->bytes, memory_order_relaxed) > BRIEF_BUDGET) {
             /* Full: hand out the scratch copy (valid until its reuse). */
             out->f[BRIEF_ID] = f[0];
             out->len[BRIEF_ID] = (uint32_t)l[0];
@@ -211,7 +211,7 @@ int brief_get(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_d
         unpack(p, 4, &out->f[BRIEF_DATE], &out->len[BRIEF_DATE]);
         return brief_head(c, seg, doc, scratch, out) == 0 ? 0 : WARTA_ENOTFOUND;
     }
-    if (c->bytes > BRIEF_BUDGET)
+    if (atomic_load_explicit(&c->bytes, memory_order_relaxed) > BRIEF_BUDGET)
         return WARTA_ENOTFOUND;
     uint32_t b = find_block(r, doc);
     const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
