@@ -55,14 +55,6 @@ static bool is_vowel(char c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
-static bool has_vowel(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (is_vowel(s[i]))
-            return true;
-    return false;
-}
-
 static bool ends_with(const char *w, size_t n, const char *suf, size_t sn)
 {
     return n >= sn && memcmp(w + n - sn, suf, sn) == 0;
@@ -111,8 +103,14 @@ static bool better(const reading *a, const reading *b, bool rules_only)
 
 static bool plausible_root(const char *r, size_t n)
 {
-    /* Rules only: a root has two syllables' worth of letters. */
-    return n >= 4 && has_vowel(r, n) && has_vowel(r + 1, n - 1);
+    /* Rules only: a root has at least four letters and two vowels (two
+     * syllables: ma-in, ta-ngan). */
+    if (n < 4)
+        return false;
+    int vowels = 0;
+    for (size_t i = 0; i < n; i++)
+        vowels += is_vowel(r[i]);
+    return vowels >= 2;
 }
 
 uint32_t stem_confix_bit(uint32_t prefix, uint32_t suffix)
@@ -334,6 +332,145 @@ static bool plain_word(const char *w, size_t n)
     return true;
 }
 
+/* Rules only (no lexicon): the greedy Nazief-Adriani order with the
+ * standard allomorph of each prefix, every step kept only when what remains
+ * still looks like a root. */
+static bool ends(const char *w, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n >= k && memcmp(w + n - k, suf, k) == 0;
+}
+
+/* One prefix in its standard allomorph: returns the remainder's length and
+ * writes it to out, or 0.  *type receives the prefix type. */
+static size_t rules_prefix(const char *s, size_t n, char *out, int *type)
+{
+    size_t cut = 0;
+    char recode = 0;
+    if (n < 6)
+        return 0;
+    char c2 = s[2], c3 = s[3], c4 = s[4];
+    if (s[0] == 'd' && s[1] == 'i') {
+        *type = PX_DI;
+        cut = 2;
+    } else if (s[0] == 'k' && s[1] == 'e') {
+        *type = PX_KE;
+        cut = 2;
+    } else if (s[0] == 's' && s[1] == 'e') {
+        *type = PX_SE;
+        cut = 2;
+    } else if ((s[0] == 'b' || s[0] == 't') && s[1] == 'e') {
+        *type = s[0] == 'b' ? PX_BER : PX_TER;
+        if (c2 == 'r')
+            cut = 3;
+        else if (!is_vowel(c2) && c3 == 'e' && c4 == 'r')
+            cut = 2;
+        else if (s[0] == 'b' && c2 == 'l' && memcmp(s + 3, "ajar", 4) == 0)
+            cut = 3;
+    } else if ((s[0] == 'm' || s[0] == 'p') && s[1] == 'e') {
+        *type = s[0] == 'm' ? PX_MEN : PX_PEN;
+        if (s[0] == 'p' && c2 == 'r') {
+            *type = PX_PER;
+            cut = 3;
+        } else if (c2 == 'm' && (c3 == 'b' || c3 == 'f' || c3 == 'v' || c3 == 'p')) {
+            cut = 3;
+        } else if (c2 == 'm' && is_vowel(c3)) {
+            cut = 3;
+            recode = 'p';
+        } else if (c2 == 'n' && c3 == 'g' && (c4 == 'g' || c4 == 'h' || c4 == 'k' || is_vowel(c4))) {
+            cut = 4;
+        } else if (c2 == 'n' && c3 == 'y' && is_vowel(c4)) {
+            cut = 4;
+            recode = 's';
+        } else if (c2 == 'n' && (c3 == 'c' || c3 == 'd' || c3 == 'j' || c3 == 'z' || c3 == 't')) {
+            cut = 3;
+        } else if (c2 == 'n' && is_vowel(c3)) {
+            cut = 3;
+            recode = 't';
+        } else if ((c2 == 'l' || c2 == 'r' || c2 == 'w' || c2 == 'y') && is_vowel(c3)) {
+            cut = 2;
+        } else if (s[0] == 'p' && !is_vowel(c2) && is_vowel(c3)) {
+            cut = 2;
+        }
+    }
+    if (!cut)
+        return 0;
+    size_t k = 0;
+    if (recode)
+        out[k++] = recode;
+    memcpy(out + k, s + cut, n - cut);
+    k += n - cut;
+    out[k] = '\0';
+    return plausible_root(out, k) ? k : 0;
+}
+
+static size_t rules_stem(const char *w, size_t n, char *out)
+{
+    static const char *const particles_[] = {"lah", "kah", "pun"};
+    static const char *const possessives_[] = {"nya", "ku", "mu"};
+    for (size_t i = 0; i < 3; i++)
+        if (ends(w, n, particles_[i]) && plausible_root(w, n - 3)) {
+            n -= 3;
+            break;
+        }
+    for (size_t i = 0; i < 3; i++) {
+        size_t k = strlen(possessives_[i]);
+        if (ends(w, n, possessives_[i]) && plausible_root(w, n - k)) {
+            n -= k;
+            break;
+        }
+    }
+    int d = DS_NONE;
+    size_t dn = 0;
+    if (ends(w, n, "kan") && plausible_root(w, n - 3)) {
+        d = DS_KAN;
+        dn = 3;
+    } else if (ends(w, n, "an") && plausible_root(w, n - 2)) {
+        d = DS_AN;
+        dn = 2;
+    } else if (ends(w, n, "i") && !ends(w, n, "ai") && !ends(w, n, "si") &&
+               plausible_root(w, n - 1)) {
+        d = DS_I;
+        dn = 1;
+    }
+    char a[STEM_MAX_WORD + 2], b[STEM_MAX_WORD + 2];
+    int type = -1;
+    /* With the suffix removed first; if no prefix comes off then, the
+     * suffix goes back and the prefix is tried on the whole (ECS's
+     * restoration: berlari is ber+lari, not berlar+i). */
+    size_t m = n - dn, k = 0;
+    memcpy(a, w, m);
+    a[m] = '\0';
+    if (dn) {
+        k = rules_prefix(a, m, b, &type);
+        if (k && disallowed(type, d))
+            k = 0;
+        if (!k) {
+            size_t k2 = rules_prefix(w, n, b, &type);
+            if (k2) {
+                m = n;
+                k = k2;
+            }
+        }
+    } else {
+        k = rules_prefix(a, m, b, &type);
+    }
+    if (k) {
+        memcpy(a, b, k + 1);
+        m = k;
+        int t2;
+        size_t k2 = rules_prefix(a, m, b, &t2);
+        if (k2 && (type == PX_DI || type == PX_MEN || type == PX_KE) &&
+            (t2 == PX_PER || t2 == PX_BER || t2 == PX_TER || t2 == PX_PEN)) {
+            memcpy(a, b, k2 + 1);
+            m = k2;
+        }
+    }
+    memcpy(out, a, m);
+    out[m] = '\0';
+    return m;
+}
+
 size_t stem_word(const wordset *roots, const char *w, size_t n, char *out)
 {
     if (n < 4 || n > STEM_MAX_WORD || !plain_word(w, n)) {
@@ -345,8 +482,10 @@ size_t stem_word(const wordset *roots, const char *w, size_t n, char *out)
     bool bel_ajar = false;
     for (size_t i = 0; i + 7 <= n && !bel_ajar; i++)
         bel_ajar = (w[i] == 'b' || w[i] == 'p') && memcmp(w + i + 1, "elajar", 6) == 0;
+    if (!roots)
+        return rules_stem(w, n, out);
     /* A word that is itself a root stays (beruang is not ber+uang). */
-    if (roots && !bel_ajar && wordset_has(roots, w, n)) {
+    if (!bel_ajar && wordset_has(roots, w, n)) {
         memcpy(out, w, n);
         out[n] = '\0';
         return n;
