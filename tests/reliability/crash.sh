@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# crash.sh: crash safety of `warta index` and `warta optimize` under SIGKILL
+# crash.sh: crash safety of `warta index`, `delete` and `optimize` under SIGKILL
 # (docs/GUARANTEES.md "Durability").  Usage: bash crash.sh WARTA FAULTSHIM
 #
 # A reference run builds an index in 12 `warta index` runs of 150 generated
 # articles each (later runs replace some earlier ids; the 11th run makes the
-# writer merge 8 segments) and an optimize, recording after each step what
-# a user sees (lib.sh fingerprint).  Then each chosen step is replayed from
-# a copy of the index before it and killed with SIGKILL:
+# writer merge 8 segments), a `warta delete` of 5 ids and an optimize,
+# recording after each step what a user sees (lib.sh fingerprint).  Then
+# each chosen step is replayed from a copy of the index before it and
+# killed with SIGKILL:
 #   - just before its Nth file operation (fsync, rename, unlink, ftruncate,
 #     write), through the LD_PRELOAD shim faultshim.so: at most 3 points per
 #     class (evenly spread) and 2 write points, in steps 1 (creation), 11
-#     (a merge) and the optimize; with WARTA_REL_LONG=1, every point of
-#     every step;
+#     (a merge), the delete and the optimize; with WARTA_REL_LONG=1, every
+#     point of every step;
 #   - after a random delay (seeded), a few times per step.
 # After each kill: `warta check` passes (or there is no index yet, when the
 # first run died before its first commit), the fingerprint equals the state
@@ -40,20 +41,30 @@ for k in $(seq 1 $NBATCH); do
     fi
 done
 
+# steps: the batches, then a delete and an optimize when those commands exist
+KIND=(none)
+for k in $(seq 1 $NBATCH); do
+    KIND+=(index)
+done
 HAVE_OPTIMIZE=0
+if "$WARTA" delete --help >/dev/null 2>&1; then
+    KIND+=(delete)
+fi
+DELETE_IDS="art-1 art-50 art-2003 art-11100 art-12149"
 if "$WARTA" optimize --help >/dev/null 2>&1; then
     HAVE_OPTIMIZE=1
+    KIND+=(optimize)
 fi
-NSTEP=$((NBATCH + HAVE_OPTIMIZE))
+NSTEP=$((${#KIND[@]} - 1))
 
 # step_cmd K INDEX: the command line of step K on INDEX.
 step_cmd() {
     local k=$1 ix=$2
-    if [ "$k" -le $NBATCH ]; then
-        echo index -q -i "$ix" --jobs 2 "$WORK/b$k.jsonl"
-    else
-        echo optimize -i "$ix"
-    fi
+    case ${KIND[$k]} in
+        index) echo index -q -i "$ix" --jobs 2 "$WORK/b$k.jsonl" ;;
+        delete) echo delete -q -i "$ix" $DELETE_IDS ;;
+        optimize) echo optimize -i "$ix" ;;
+    esac
 }
 
 # run_step K INDEX [PREFIX...]: runs step K on INDEX (through PREFIX, e.g.
@@ -90,7 +101,7 @@ for k in $(seq 1 $NSTEP); do
     note "step $k: $(cat "$WORK/counts$k"), $(jq -r '"\(.articles) articles, \(.segments) segments"' < <("$WARTA" stats -i "$REF" --json))"
 done
 if [ "$HAVE_OPTIMIZE" = 1 ]; then
-    cmp -s "$WORK/fp$NBATCH" "$WORK/fp$NSTEP" || fail "optimize changed what searches return"
+    cmp -s "$WORK/fp$((NSTEP - 1))" "$WORK/fp$NSTEP" || fail "optimize changed what searches return"
 else
     note "warta optimize is not there yet: optimize steps skipped"
 fi
@@ -114,7 +125,10 @@ check_after_kill() {
     fi
     rc=0
     run_step "$k" "$ix" || rc=$?
-    [ "$rc" = 0 ] || fail "step $k killed $what: the re-run exits $rc: $(tail -1 "$WORK/stderr")"
+    # a delete that was committed before the kill finds nothing to delete
+    if ! { [ "$rc" = 0 ] || { [ "$rc" = 6 ] && [ "${KIND[$k]}" = delete ] && cmp -s "$WORK/fp.now" "$WORK/fp$k"; }; }; then
+        fail "step $k killed $what: the re-run exits $rc: $(tail -1 "$WORK/stderr")"
+    fi
     "$WARTA" check -i "$ix" >/dev/null || fail "step $k killed $what: check fails after the re-run"
     state "$ix" > "$WORK/fp.now"
     cmp -s "$WORK/fp.now" "$WORK/fp$k" ||
@@ -132,7 +146,7 @@ restore() {
 }
 
 STEPS="1 11"
-[ "$HAVE_OPTIMIZE" = 1 ] && STEPS="$STEPS $NSTEP"
+[ "$NSTEP" -gt $NBATCH ] && STEPS="$STEPS $(seq $((NBATCH + 1)) $NSTEP | tr '\n' ' ')"
 [ "$LONG" = 1 ] && STEPS=$(seq 1 $NSTEP)
 T=$WORK/t
 for k in $STEPS; do
