@@ -766,14 +766,95 @@ static inline double block_ub(qexec *x, qleaf *l, uint32_t li, uint32_t d, uint3
     return u;
 }
 
+/* One postings block of a list, for visiting blocks best first. */
+typedef struct blockref {
+    double ub;               /* bound of any contribution in it */
+    uint32_t first;          /* first docid it can hold (the previous block's last + 1) */
+    uint32_t last;           /* its last docid */
+} blockref;
+
+/* The blocks of leaf l's list with their bounds, best first (ties in list
+ * order); *n receives how many.  NULL when out of memory (x->err set). */
+static blockref *list_blocks(qexec *x, qleaf *l, size_t *n)
+{
+    qcur *c = &l->cur[0];
+    uint32_t nb = c->sc ? c->sc->nblocks : c->ml ? c->ml->nblocks : 0;
+    blockref *b = arena_alloc(x->arena, (nb ? nb : 1) * sizeof *b);
+    *n = 0;
+    if (!b) {
+        x->err = WARTA_ENOMEM;
+        return NULL;
+    }
+    uint32_t first = 0;
+    for (uint32_t last = cur_shallow(c, 0); last != SEG_END && *n < nb;
+         last = cur_shallow(c, last + 1)) {
+        seg_bound bb;
+        cur_block_bound(c, &bb);
+        blockref r = {bm25_bound(&x->p, l->idf, &bb, l->title), first, last};
+        size_t j = (*n)++;
+        while (j > 0 && b[j - 1].ub < r.ub) {
+            b[j] = b[j - 1];
+            j--;
+        }
+        b[j] = r;
+        if (last == SEG_END - 1)
+            break;
+        first = last + 1;
+    }
+    if (c->sc)
+        c->sc->shallow = 0;
+    else
+        c->mblk = 0;
+    return b;
+}
+
+/* Moves c to the first document >= target, rewinding when it is past it. */
+static uint32_t cur_goto(qcur *c, uint32_t target)
+{
+    bool started = c->sc ? c->sc->started : c->mi != UINT32_MAX;
+    if (started && (c->doc == SEG_END || c->doc > target))
+        cur_rewind(c);
+    return cur_seek(c, target);
+}
+
+/* A lone optional term: its blocks are scored best first, and the search
+ * stops at the first block whose bound cannot beat the heap.  Documents
+ * come out of order, which the heap's total order (score, then document)
+ * absorbs; no document is pushed twice. */
+static int run_single(qexec *x, qleaf *l)
+{
+    size_t nb;
+    blockref *b = list_blocks(x, l, &nb);
+    if (!b)
+        return x->err;
+    qcur *c = &l->cur[0];
+    for (size_t i = 0; i < nb; i++) {
+        if (x->nheap == x->cap && b[i].ub * BM25_SLACK < x->heap[0].score)
+            break;
+        for (uint32_t d = cur_goto(c, b[i].first); d != SEG_END && d <= b[i].last;
+             d = cur_next(c)) {
+            if (!doc_ok(x, d))
+                continue;
+            uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+            if (l->title && ttf == 0)
+                continue;
+            double tfw = l->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
+            heap_push(x, bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d))), d);
+        }
+        if (cur_error(c))
+            return cur_error(c);
+    }
+    return x->err;
+}
+
 /* Seeds the heap before MaxScore so that it starts with a high threshold:
- * the documents where the strongest short list (the highest bound among
- * lists of at most SEED_MAX_DF documents) contributes most are scored in
- * full, in docid order.  Their scores are computed exactly as MaxScore
+ * the documents where the strongest list (the highest bound) contributes
+ * most, found by visiting its best blocks first (at most SEED_MAX_BLOCKS),
+ * are scored in full, in docid order.  Their scores are computed exactly as MaxScore
  * computes them (the sum of the contributions in query order); MaxScore
  * meets them again and heap_push() keeps each once.  Every cursor is
  * rewound afterwards. */
-#define SEED_MAX_DF 4096
+#define SEED_MAX_BLOCKS 16
 
 static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
 {
@@ -786,7 +867,7 @@ static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
         qleaf *l = &leaves[kids[i]->leaf];
         qcur *c = &l->cur[0];
         uint64_t df = c->sc ? c->sc->df : c->ml ? c->ml->n : 0;
-        if (df == 0 || df > SEED_MAX_DF)
+        if (df == 0)
             continue;
         if (x->ub[kids[i]->leaf] > lead_ub) {
             lead_ub = x->ub[kids[i]->leaf];
@@ -803,32 +884,53 @@ static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
         return;
     }
     /* The k documents with the lead's largest contribution (a small
-     * min-heap on the contribution, ties to the earlier document). */
-    size_t n = 0;
+     * min-heap on the contribution), visiting the lead's blocks best
+     * first and stopping when a block cannot hold a better one. */
+    size_t n = 0, nb;
+    blockref *blocks = list_blocks(x, lead, &nb);
+    if (!blocks)
+        return;
     qcur *c = &lead->cur[0];
-    for (uint32_t d = cur_next(c); d != SEG_END; d = cur_next(c)) {
-        uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
-        if (lead->title && ttf == 0)
-            continue;
-        double tfw = lead->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
-        double sc = bm25_term(&x->p, lead->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
-        size_t i;
-        if (n < k) {
-            i = n++;
-        } else {
+    for (size_t bi = 0; bi < nb && bi < SEED_MAX_BLOCKS; bi++) {
+        if (n == k && blocks[bi].ub * BM25_SLACK < bs[0])
+            break;
+        for (uint32_t d = cur_goto(c, blocks[bi].first); d != SEG_END && d <= blocks[bi].last;
+             d = cur_next(c)) {
+            uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+            if (lead->title && ttf == 0)
+                continue;
+            double tfw = lead->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
+            double sc = bm25_term(&x->p, lead->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+            size_t i;
+            if (n < k) {
+                i = n++;
+                bs[i] = sc;
+                best[i] = d;
+                while (i > 0 && bs[(i - 1) / 2] > bs[i]) {
+                    size_t p = (i - 1) / 2;
+                    double tv = bs[p];
+                    uint32_t td = best[p];
+                    bs[p] = bs[i];
+                    best[p] = best[i];
+                    bs[i] = tv;
+                    best[i] = td;
+                    i = p;
+                }
+                continue;
+            }
             if (!(sc > bs[0]))
                 continue;
+            /* replace the root and sift it down */
             i = 0;
-            /* sift the new entry down from the root */
             for (;;) {
-                size_t l = 2 * i + 1, r = l + 1, m = i;
-                double v = m == i ? sc : bs[m];
-                if (l < n && bs[l] < v) {
-                    m = l;
-                    v = bs[l];
+                size_t lc = 2 * i + 1, rc = lc + 1, m = i;
+                double v = sc;
+                if (lc < n && bs[lc] < v) {
+                    m = lc;
+                    v = bs[lc];
                 }
-                if (r < n && bs[r] < v)
-                    m = r;
+                if (rc < n && bs[rc] < v)
+                    m = rc;
                 if (m == i)
                     break;
                 bs[i] = bs[m];
@@ -837,19 +939,6 @@ static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
             }
             bs[i] = sc;
             best[i] = d;
-            continue;
-        }
-        bs[i] = sc;
-        best[i] = d;
-        while (i > 0 && bs[(i - 1) / 2] > bs[i]) {
-            size_t p = (i - 1) / 2;
-            double tv = bs[p];
-            uint32_t td = best[p];
-            bs[p] = bs[i];
-            best[p] = best[i];
-            bs[i] = tv;
-            best[i] = td;
-            i = p;
         }
     }
     /* In docid order, so every cursor only moves forward. */
@@ -1086,11 +1175,7 @@ static int run_maxscore(qexec *x)
     for (size_t i = 0; i < ns; i++)
         if (cur_error(&leaves[ord[i]].cur[0]))
             return cur_error(&leaves[ord[i]].cur[0]);
-    if (x->err)
-        return x->err;
-    if (x->defer_count)
-        return 0;
-    return count_flat(x, kids, nk);
+    return x->err;
 }
 
 /* ---- a segment ----------------------------------------------------------- */
@@ -1129,10 +1214,20 @@ int qexec_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base)
     int rc = seg_setup(x, r, segi, base, &any);
     if (rc || !any)
         return rc;
-    if (qexec_prunes(x) && x->cap > 0)
-        rc = run_maxscore(x);
-    else
+    if (qexec_prunes(x) && x->cap > 0) {
+        const qtree *const *kids;
+        const qtree *one;
+        size_t nk;
+        root_clauses(x->plan, &kids, &nk, &one);
+        if (nk == 1)
+            rc = run_single(x, &x->plan->leaves[kids[0]->leaf]);
+        else
+            rc = run_maxscore(x);
+        if (!rc && !x->defer_count)
+            rc = count_flat(x, kids, nk);
+    } else {
         rc = run_exhaustive(x);
+    }
     if (!rc && x->err)
         rc = x->err;
     return rc;
