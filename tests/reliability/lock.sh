@@ -11,6 +11,10 @@
 #      shell loop runs `warta search`: every open and search succeeds and
 #      sees exactly one committed state (live articles, total hits), known
 #      from a sequential reference run.
+#   4. A reader that keeps the index open across an optimize and more
+#      commits still answers from its commit; the segments it maps stay on
+#      disk while it is open and are deleted by the first writer after it
+#      closed.
 source "$(dirname "$0")/lib.sh"
 DRIVER=${2:?usage: lock.sh WARTA RELDRIVER}
 SECONDS_READ=${WARTA_REL_READ_SECONDS:-6}
@@ -111,4 +115,39 @@ wait $R3 || rc=1
 [ "$rc" = 0 ] || fail "readers: $(cat "$WORK/r1.err" "$WORK/r2.err" "$WORK/cli.out")"
 "$WARTA" check -i "$IX" > /dev/null || fail "check fails after the concurrent run"
 note "readers: $(cat "$WORK/r1.out"); $(cat "$WORK/r2.out"); $(cat "$WORK/cli.out"); $writes rounds of 11 commits + optimize"
+
+# ---- 4: a long-lived reader ----------------------------------------------
+P=$WORK/pinned
+"$WARTA" index -q -i "$P" "$WORK/b1.jsonl"
+"$WARTA" index -q -i "$P" "$WORK/b2.jsonl"
+old_segs=$(cd "$P" && ls ./*.seg | tr '\n' ' ')
+mkfifo "$WORK/pin.in"
+"$DRIVER" pin "$P" "$Q" < "$WORK/pin.in" > "$WORK/pin.out" 2> "$WORK/pin.err" &
+PIN=$!
+exec 8> "$WORK/pin.in"
+for _ in $(seq 1 100); do
+    [ -s "$WORK/pin.out" ] && break
+    sleep 0.05
+done
+first=$(head -1 "$WORK/pin.out")
+[ -n "$first" ] || fail "the pinned reader did not start: $(cat "$WORK/pin.err")"
+if "$WARTA" optimize --help > /dev/null 2>&1; then
+    "$WARTA" optimize -i "$P" > /dev/null
+fi
+"$WARTA" index -q -i "$P" "$WORK/b3.jsonl"
+for f in $old_segs; do
+    [ -f "$P/$f" ] || fail "segment $f was deleted while a reader had it open"
+done
+echo go >&8
+exec 8>&-
+wait $PIN || fail "the pinned reader failed: $(cat "$WORK/pin.err")"
+second=$(sed -n 2p "$WORK/pin.out")
+[ "$first" = "$second" ] || fail "a reader's answer changed under it: '$first' then '$second'"
+now=$("$DRIVER" state "$P" "$Q")
+[ "$now" != "$first" ] || fail "the new commits did not change the state (test is void)"
+"$WARTA" index -q -i "$P" "$WORK/b4.jsonl"
+live=$("$WARTA" stats -i "$P" --json | jq -r .segments)
+nseg=$(cd "$P" && ls ./*.seg | wc -l)
+[ "$nseg" = "$live" ] || fail "old segments not deleted once the reader closed: $(ls "$P")"
+note "a reader kept its commit ($first) across an optimize and a commit; its segments were kept, then deleted"
 echo ok

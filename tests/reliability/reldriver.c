@@ -13,6 +13,10 @@
  *       be one line of the file STATES (the committed states), and no call
  *       may fail.  Prints how many opens and searches were done; exit 1 on
  *       the first failure or unknown state, with the reason on stderr.
+ *   reldriver pin INDEX QUERY
+ *       opens INDEX, prints "LIVE TOTAL_HITS" for QUERY, waits for a line on
+ *       stdin, searches the same open index again and prints the pair again
+ *       (a long-lived reader: it must still see its commit), then closes.
  *   reldriver query INDEX FILE
  *       searches INDEX for the bytes of FILE (NUL bytes and all), with
  *       snippets and explain; prints "rc=NAME hits=N" and the error line.
@@ -146,6 +150,56 @@ static int cmd_readers(int argc, char **argv)
     return atomic_load(&r.failed) ? 1 : 0;
 }
 
+/* Searches an open index: "LIVE TOTAL_HITS" into out. */
+static int pinned_state(warta_index *ix, const char *query, state *out, char *err, size_t errlen)
+{
+    warta_index_info info;
+    int rc = warta_index_get_info(ix, &info);
+    if (rc)
+        return rc;
+    warta_search_options o;
+    warta_search_options_init(&o);
+    o.snippets = true;
+    warta_results *res = NULL;
+    rc = warta_search(ix, query, strlen(query), &o, &res, err, errlen);
+    if (!rc) {
+        out->live = info.live;
+        out->hits = warta_results_total_hits(res);
+    }
+    warta_results_free(res);
+    return rc;
+}
+
+static int cmd_pin(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: reldriver pin INDEX QUERY\n");
+        return 2;
+    }
+    warta_index *ix = NULL;
+    char err[512] = "";
+    int rc = warta_index_open(&ix, argv[2], err, sizeof err);
+    for (int round = 0; round < 2 && !rc; round++) {
+        state s;
+        rc = pinned_state(ix, argv[3], &s, err, sizeof err);
+        if (!rc) {
+            printf("%llu %llu\n", (unsigned long long)s.live, (unsigned long long)s.hits);
+            fflush(stdout);
+        }
+        if (round == 0) {
+            char line[64];
+            if (!fgets(line, sizeof line, stdin))
+                break;
+        }
+    }
+    warta_index_close(ix);
+    if (rc) {
+        fprintf(stderr, "reldriver: %s: %s\n", warta_strerror(rc), err);
+        return 1;
+    }
+    return 0;
+}
+
 static int cmd_state(int argc, char **argv)
 {
     if (argc != 4) {
@@ -237,12 +291,14 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "query") == 0)
         return cmd_query(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "pin") == 0)
+        return cmd_pin(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "readers") == 0)
         return cmd_readers(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "state") == 0)
         return cmd_state(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "hold") == 0)
         return cmd_hold(argc, argv);
-    fprintf(stderr, "usage: reldriver hold|state|readers ...\n");
+    fprintf(stderr, "usage: reldriver hold|state|readers|pin|query ...\n");
     return 2;
 }
