@@ -116,6 +116,6 @@ machine_info() {
   cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo 2>/dev/null)"
-  echo "- system: $(uname -sr)"
+  echo "- system: $(uname -sr); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) (other jobs on the machine inflate latencies, p99 most)"
   echo "- warta: $("$WARTA" --version 2>/dev/null | head -1) (commit $(git -C "$bench_root" rev-parse --short HEAD 2>/dev/null || echo unknown))"
 }
