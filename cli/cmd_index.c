@@ -211,6 +211,10 @@ static void index_summary(const index_run *run, double secs)
             (unsigned long long)wi.segments, wi.segments == 1 ? "" : "s",
             (unsigned long long)wi.replaced, (unsigned long long)wi.merges,
             wi.merges == 1 ? "" : "s");
+    if (run->opts.verbose)
+        fprintf(stderr, "warta: CPU seconds: analysis %.2f, document store compression %.2f, "
+                "inversion and segment writing %.2f\n", wi.cpu_analysis, wi.cpu_compress,
+                wi.cpu_invert);
 }
 
 int cmd_index(int argc, char **argv)

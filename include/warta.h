@@ -275,6 +275,9 @@ typedef struct warta_writer_info {
     uint64_t segments;     /* segments in the index (committed or not) */
     uint64_t live;         /* live articles in those segments */
     uint64_t generation;   /* number of the last commit (0: none yet) */
+    double cpu_analysis;   /* CPU seconds the analysis threads spent analyzing */
+    double cpu_compress;   /* CPU seconds they spent compressing the document store */
+    double cpu_invert;     /* CPU seconds the caller's thread spent inverting and flushing */
 } warta_writer_info;
 
 WARTA_API void warta_writer_get_info(const warta_writer *w, warta_writer_info *out);

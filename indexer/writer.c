@@ -133,6 +133,8 @@ struct warta_writer {
     int worker_rc;              /* first worker error */
     /* counters */
     uint64_t added, replaced, deleted, flushes, merges;
+    double cpu_invert;          /* caller's thread CPU seconds inverting and flushing */
+    double cpu_analysis, cpu_compress;  /* summed over stopped workers */
     double build_secs;
     struct timespec t0;
     char errmsg[512];
@@ -236,6 +238,8 @@ struct worker {
     uint32_t body_start;        /* first body position */
     uint32_t title_terms;       /* index terms in the title */
     int rc;
+    double cpu_analysis;        /* thread CPU seconds in analysis */
+    double cpu_compress;        /* and in compression */
 };
 
 static uint64_t term_hash(const char *s, size_t n)
@@ -419,8 +423,16 @@ static int analyze_doc(worker *k, const seg_doc *d, wbuf *out, uint32_t *dl, uin
     return out->oom ? WARTA_ENOMEM : 0;
 }
 
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int process_batch(worker *k, batch *b)
 {
+    double t0 = thread_cpu();
     warta_writer *w = k->w;
     wbuf_reset(&b->terms);
     if (b->cap < b->ndocs) {
@@ -447,8 +459,13 @@ static int process_batch(worker *k, batch *b)
             return rc;
         b->date[i] = doc_date(d.date, d.date_len);
     }
-    return docstore_compress(&k->z, (const uint8_t *)b->raw.data, b->raw.len,
-                             (const uint8_t *)w->dict.data, w->dict.len, DOCSTORE_LEVEL, &b->comp);
+    double t1 = thread_cpu();
+    int rc = docstore_compress(&k->z, (const uint8_t *)b->raw.data, b->raw.len,
+                               (const uint8_t *)w->dict.data, w->dict.len, DOCSTORE_LEVEL, &b->comp);
+    double t2 = thread_cpu();
+    k->cpu_analysis += t1 - t0;
+    k->cpu_compress += t2 - t1;
+    return rc;
 }
 
 static void *worker_main(void *arg)
@@ -545,8 +562,13 @@ static void stop_threads(warta_writer *w)
     for (unsigned i = 0; i < w->nthreads; i++)
         pthread_join(w->threads[i], NULL);
     w->nthreads = 0;
-    for (unsigned i = 0; w->workers && i < w->jobs; i++)
+    for (unsigned i = 0; w->workers && i < w->jobs; i++) {
+        if (w->workers[i]) {
+            w->cpu_analysis += w->workers[i]->cpu_analysis;
+            w->cpu_compress += w->workers[i]->cpu_compress;
+        }
         worker_free(w->workers[i]);
+    }
     wfree(w->workers);
     wfree(w->threads);
     w->workers = NULL;
@@ -1045,6 +1067,7 @@ static int drain(warta_writer *w, bool wait_all)
         pthread_mutex_unlock(&w->mu);
         if (!rc && b->rc)
             rc = werr(w, b->rc, "analysis failed: %s", warta_strerror(b->rc));
+        double t0 = thread_cpu();
         if (!rc)
             rc = invert_batch(w, b);
         batch_free(b);
@@ -1054,6 +1077,7 @@ static int drain(warta_writer *w, bool wait_all)
             if (full)
                 rc = flush_buffer(w);
         }
+        w->cpu_invert += thread_cpu() - t0;
         if (rc && !w->worker_rc)
             w->worker_rc = rc;
     }
@@ -1381,8 +1405,10 @@ WARTA_API int warta_writer_commit(warta_writer *w)
     if (!w)
         return WARTA_EINVAL;
     int rc = sync_pipeline(w);
+    double t0 = thread_cpu();
     if (!rc)
         rc = flush_buffer(w);
+    w->cpu_invert += thread_cpu() - t0;
     if (rc)
         return rc;
     bool dirty = !w->have_manifest;
@@ -1579,4 +1605,14 @@ WARTA_API void warta_writer_get_info(const warta_writer *w, warta_writer_info *o
     for (size_t i = 0; i < w->nsegs; i++)
         out->live = out->live + w->segs[i].r->ndocs - w->segs[i].ndeleted;
     out->generation = w->man.generation;
+    out->cpu_invert = w->cpu_invert;
+    out->cpu_analysis = w->cpu_analysis;
+    out->cpu_compress = w->cpu_compress;
+    /* running workers: their counters are read without a lock, as figures */
+    for (unsigned i = 0; w->workers && i < w->jobs; i++) {
+        if (w->workers[i]) {
+            out->cpu_analysis += w->workers[i]->cpu_analysis;
+            out->cpu_compress += w->workers[i]->cpu_compress;
+        }
+    }
 }
