@@ -91,6 +91,10 @@ engines=(warta2 warta1)
 ne=${#engines[@]}
 note "corpus: ${corpora[*]}; $nq queries; $runs runs of: ${engines[*]}"
 for ((r = 1; r <= runs; r++)); do
+  if [ -x "$NOISE_PROBE" ]; then
+    "$NOISE_PROBE" > "$work/noise.out"
+    for m in mean_us p50_us p99_us; do record "$r" noise "$m" "$(kv $m "$work/noise.out")"; done
+  fi
   for ((i = 0; i < ne; i++)); do
     e=${engines[$(((i + r - 1) % ne))]}
     note "run $r/$runs: $e"
@@ -112,6 +116,7 @@ f_b=$(med fts5 build_s) f_ix=$(med fts5 index_bytes) f_mean=$(med fts5 mean_us)
 f_p50=$(med fts5 p50_us) f_p99=$(med fts5 p99_us)
 x_b=$(med xapian build_s) x_ix=$(med xapian index_bytes) x_mean=$(med xapian mean_us)
 x_p50=$(med xapian p50_us) x_p99=$(med xapian p99_us)
+n_mean=$(med noise mean_us) n_p50=$(med noise p50_us) n_p99=$(med noise p99_us)
 
 table=$work/table.md
 {
@@ -123,10 +128,16 @@ table=$work/table.md
     echo "| SQLite FTS5 (unicode61, contentless) | $(fmt "$f_b" 2) | $(mb "$f_ix") | $(fmt "$f_mean" 1) | $(fmt "$f_p50" 1) | $(fmt "$f_p99" 1) |"
   [ "$use_xapian" = 1 ] &&
     echo "| Xapian (Indonesian stemmer, positions, compacted) | $(fmt "$x_b" 2) | $(mb "$x_ix") | $(fmt "$x_mean" 1) | $(fmt "$x_p50" 1) | $(fmt "$x_p99" 1) |"
+  if [ -n "$n_p50" ]; then
+    echo "| noise probe (fixed CPU work, no engine) | | | $(fmt "$n_mean" 1) | $(fmt "$n_p50" 1) | $(fmt "$n_p99" 1) |"
+  fi
   [ "$use_fts5" = 1 ] &&
     echo "| warta / FTS5 | $(ratio "$w_b2" "$f_b") (jobs 1: $(ratio "$w_b1" "$f_b")) | $(ratio "$w_ix" "$f_ix") | $(ratio "$w_mean" "$f_mean") | $(ratio "$w_p50" "$f_p50") | $(ratio "$w_p99" "$f_p99") |"
   [ "$use_xapian" = 1 ] &&
     echo "| warta / Xapian | $(ratio "$w_b2" "$x_b") (jobs 1: $(ratio "$w_b1" "$x_b")) | $(ratio "$w_ix" "$x_ix") | $(ratio "$w_mean" "$x_mean") | $(ratio "$w_p50" "$x_p50") | $(ratio "$w_p99" "$x_p99") |"
+  echo
+  echo "The noise probe times identical pieces of pure CPU work: when its p99 is far above its p50,"
+  echo "other jobs were competing for the cores and every engine's p99 (and mean) carries that delay."
   echo
   echo "warta's whole index with the compressed document store: $(mb "$w_tot") MB; peak RSS while indexing (--jobs 2): $(fmt "$w_rss" 0) MB."
   [ "$use_fts5" = 1 ] &&

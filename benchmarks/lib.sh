@@ -9,7 +9,7 @@ die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 note() { echo "$(basename "$0"): $*" >&2; }
 
 # bench_build DIR NOBUILD: sets WARTA, GEN_QUERIES, SCALE_CORPUS, TREC_EVAL,
-# JSON_CHECK, WALK_TO_JSONL, PEER_FTS5, PEER_XAPIAN (empty when not built).
+# JSON_CHECK, WALK_TO_JSONL, NOISE_PROBE, PEER_FTS5, PEER_XAPIAN (empty when not built).
 # Sets up DIR (release) when missing and builds warta and the benchmark
 # programs (only those, so that a broken test elsewhere does not stop a
 # benchmark) unless NOBUILD is 1.
@@ -31,6 +31,7 @@ bench_build() {
   TREC_EVAL=$b/trec_eval_lite
   JSON_CHECK=$b/json_check
   WALK_TO_JSONL=$b/walk_to_jsonl
+  NOISE_PROBE=$b/noise_probe
   PEER_FTS5=; [ -x "$b/peer_fts5" ] && PEER_FTS5=$b/peer_fts5
   PEER_XAPIAN=; [ -x "$b/peer_xapian" ] && PEER_XAPIAN=$b/peer_xapian
   [ -x "$WARTA" ] || die "$WARTA is missing (build warta first: ninja -C $dir)"

@@ -41,6 +41,9 @@ done
 grep -q '^query latency (us): mean' "$tmp/human" || fail "human output: $(cat "$tmp/human")"
 grep -q '^mini-11 Q0 mini-11 1 ' "$tmp/run" || fail "the run file lacks mini-11 first: $(cat "$tmp/run")"
 
+"$warta" bench -i "$ix" --queries "$tmp/q" --slowest 2 --json > "$tmp/s.json" || fail "--slowest failed"
+"$b/json_check" --get slowest "$tmp/s.json" | grep -q '^\[{"query":' || fail "--slowest list: $(cat "$tmp/s.json")"
+
 "$warta" bench --help | grep -q 'usage: warta bench' || fail "--help"
 "$warta" bench --version | grep -q '^warta ' || fail "--version"
 set +e

@@ -26,7 +26,8 @@
 
 static const char bench_usage[] =
     "warta bench [-i INDEX] --queries FILE [-k N] [--threads N] [--warmup N]\n"
-    "                   [--repeat N] [--snippets] [--exhaustive] [--run FILE] [--json]\n"
+    "                   [--repeat N] [--snippets] [--exhaustive] [--slowest N] [--run FILE]\n"
+    "                   [--json]\n"
     "       warta bench --index [-i DIR] [--jobs N] [--memory MB] [--no-stem]\n"
     "                   [--keep-stopwords] [--json] PATH...";
 
@@ -46,6 +47,7 @@ static const char bench_help[] =
     "      --repeat N         timed passes over the file (default 1)\n"
     "      --snippets         also time a pass with snippets, reported apart\n"
     "      --exhaustive       score every match without pruning (for comparison)\n"
+    "      --slowest N        list the N slowest queries with their latency\n"
     "      --run FILE         write the first pass's hits as a TREC run file\n"
     "      --config FILE      ranking options from this warta.yaml\n"
     "      --json             print the figures as one JSON object\n"
@@ -315,6 +317,34 @@ static int timed_pass(qrun *r, unsigned nthreads, double *wall)
     return atomic_load(&r->failed);
 }
 
+/* One of the slowest timed queries. */
+typedef struct slow {
+    size_t query;            /* index in the query file */
+    double us;               /* its latency */
+} slow;
+
+static int cmp_slow(const void *a, const void *b)
+{
+    const slow *x = a, *y = b;
+    return (x->us < y->us) - (x->us > y->us);
+}
+
+/* The want slowest of n timed queries (query number i is line i % nq),
+ * slowest first; NULL when out of memory.  Call before us is sorted. */
+static slow *find_slowest(const double *us, size_t n, size_t nq, size_t want)
+{
+    slow *all = malloc(n * sizeof *all);
+    if (!all)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        all[i].query = i % nq;
+        all[i].us = us[i];
+    }
+    qsort(all, n, sizeof *all, cmp_slow);
+    slow *top = realloc(all, want * sizeof *top);
+    return top ? top : all;
+}
+
 typedef struct qopts {
     const char *index;       /* index directory */
     const char *queries;     /* query file */
@@ -326,6 +356,7 @@ typedef struct qopts {
     unsigned long repeat;    /* timed passes */
     bool snippets;           /* also time a pass with snippets */
     bool exhaustive;         /* no pruning */
+    unsigned long slowest;   /* list this many slowest queries */
     bool json;               /* one JSON object */
 } qopts;
 
@@ -350,6 +381,7 @@ static int bench_queries(const qopts *o)
     warta_config *cfg = NULL;
     char err[512] = "";
     qrun r;
+    slow *slowest = NULL;
     memset(&r, 0, sizeof r);
     pthread_mutex_init(&r.lock, NULL);
     int rc = warta_config_load(&cfg, o->config, o->index, err, sizeof err);
@@ -401,6 +433,13 @@ static int bench_queries(const qopts *o)
     size_t n = r.total;
     unsigned long long hits = atomic_load(&r.hits);
     unsigned long rejected = atomic_load(&r.rejected);
+    size_t nslow = o->slowest < n ? (size_t)o->slowest : n;
+    slowest = nslow ? find_slowest(r.us, n, q.n, nslow) : NULL;
+    if (nslow && !slowest) {
+        cli_error("out of memory listing the slowest queries");
+        ex = EXIT_NOMEM;
+        goto out;
+    }
     latency main_l = summarize(r.us, n);
 
     latency snip_l = {0, 0, 0, 0, 0};
@@ -442,6 +481,15 @@ static int bench_queries(const qopts *o)
             print_latency(stdout, true, "snippet_", &snip_l);
             printf(", \"snippet_qps\": %.1f", snip_wall > 0 ? (double)n / snip_wall : 0);
         }
+        if (nslow) {
+            printf(", \"slowest\": [");
+            for (size_t i = 0; i < nslow; i++) {
+                printf("%s{\"query\": ", i ? ", " : "");
+                json_str(stdout, q.text[slowest[i].query]);
+                printf(", \"us\": %.3f}", slowest[i].us);
+            }
+            printf("]");
+        }
         printf("}\n");
     } else {
         printf("index %s: %zu queries (%lu pass%s, %lu thread%s, k %lu), %llu hits",
@@ -457,12 +505,17 @@ static int bench_queries(const qopts *o)
             printf("throughput with snippets: %.1f queries/s\n",
                    snip_wall > 0 ? (double)n / snip_wall : 0);
         }
+        if (nslow)
+            printf("slowest queries (us):\n");
+        for (size_t i = 0; i < nslow; i++)
+            printf("%12.1f  %s\n", slowest[i].us, q.text[slowest[i].query]);
     }
     if (fflush(stdout) != 0)
         ex = EXIT_IO;
 out:
     if (r.run)
         fclose(r.run);
+    free(slowest);
     free(r.us);
     pthread_mutex_destroy(&r.lock);
     warta_index_close(ix);
@@ -655,7 +708,7 @@ int cmd_bench(int argc, char **argv)
 {
     enum {
         OPT_QUERIES = 256, OPT_THREADS, OPT_WARMUP, OPT_REPEAT, OPT_SNIPPETS, OPT_EXHAUSTIVE,
-        OPT_RUN, OPT_CONFIG, OPT_JSON, OPT_INDEX, OPT_JOBS, OPT_MEMORY, OPT_NOSTEM, OPT_KEEPSTOP, OPT_VERSION
+        OPT_RUN, OPT_CONFIG, OPT_JSON, OPT_INDEX, OPT_JOBS, OPT_MEMORY, OPT_NOSTEM, OPT_KEEPSTOP, OPT_SLOWEST, OPT_VERSION
     };
     static const struct option longopts[] = {
         {"index-dir", required_argument, NULL, 'i'},
@@ -665,6 +718,7 @@ int cmd_bench(int argc, char **argv)
         {"repeat", required_argument, NULL, OPT_REPEAT},
         {"snippets", no_argument, NULL, OPT_SNIPPETS},
         {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE},
+        {"slowest", required_argument, NULL, OPT_SLOWEST},
         {"run", required_argument, NULL, OPT_RUN},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"json", no_argument, NULL, OPT_JSON},
@@ -677,7 +731,7 @@ int cmd_bench(int argc, char **argv)
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    qopts q = {NULL, NULL, NULL, NULL, 10, 1, 100, 1, false, false, false};
+    qopts q = {NULL, NULL, NULL, NULL, 10, 1, 100, 1, false, false, 0, false};
     iopts ix = {NULL, 0, 0, false, false, false};
     bool index_mode = false, query_only = false;
     const char *dir = NULL;
@@ -709,6 +763,11 @@ int cmd_bench(int argc, char **argv)
             break;
         case OPT_SNIPPETS: q.snippets = true; query_only = true; break;
         case OPT_EXHAUSTIVE: q.exhaustive = true; query_only = true; break;
+        case OPT_SLOWEST:
+            if (!cli_parse_uint("bench", "--slowest", optarg, 0, 100000, &q.slowest))
+                return EXIT_USAGE;
+            query_only = true;
+            break;
         case OPT_RUN: q.run = optarg; query_only = true; break;
         case OPT_CONFIG: q.config = optarg; query_only = true; break;
         case OPT_JSON: q.json = ix.json = true; break;
