@@ -56,11 +56,13 @@ note "$ndocs documents, $nq $split questions"
 
 rows=$work/rows.md
 : > "$rows"
+: > "$work/figures.tsv"
 # score NAME RUN MEAN_US: one table row from a run file.
 score() {
   local e=$work/$1.eval
   "$TREC_EVAL" --qrels "$qrels" --queries "$queries" "$2" > "$e" || die "trec_eval_lite failed on $2"
   echo "| $1 | $(kv mrr10 "$e") | $(kv recall10 "$e") | $(kv recall100 "$e") | $(fmt "$3" 1) |" >> "$rows"
+  printf '%s\t%s\t%s\t%s\n' "$1" "$(kv mrr10 "$e")" "$(kv recall100 "$e")" "$3" >> "$work/figures.tsv"
   note "$1: MRR@10 $(kv mrr10 "$e"), R@10 $(kv recall10 "$e"), R@100 $(kv recall100 "$e"), mean top-10 $(fmt "$3" 1) µs"
 }
 
@@ -102,8 +104,24 @@ table=$work/table.md
   echo "|---|---:|---:|---:|---:|"
   cat "$rows"
 } > "$table"
+# The search issue's targets: MRR@10 >= 0.75, Recall@100 >= 0.95, mean
+# latency on the questions at most a tenth of Xapian's.
+fig() { awk -F'\t' -v e="$1" -v c="$2" '$1 == e { print $c; exit }' "$work/figures.tsv"; }
+targets=$work/targets.md
+{
+  awk -v v="$(fig warta 2)" 'BEGIN { printf "- MRR@10 at least 0.75: %s (%s)\n", (v >= 0.75) ? "met" : "MISSED", v }'
+  awk -v v="$(fig warta 3)" 'BEGIN { printf "- Recall@100 at least 0.95: %s (%s)\n", (v >= 0.95) ? "met" : "MISSED", v }'
+  xm=$(fig "Xapian (Indonesian stemmer)" 4)
+  if [ -n "$xm" ]; then
+    awk -v v="$(fig warta 4)" -v x="$xm" 'BEGIN { printf "- mean latency at most a tenth of Xapian'"'"'s: %s (%.1f µs, limit %.1f µs)\n",
+      (v <= x / 10) ? "met" : "MISSED", v, x / 10 }'
+  fi
+} > "$targets"
 echo
 cat "$table"
+echo
+echo "Targets:"
+cat "$targets"
 
 if [ -z "$out" ]; then
   mkdir -p "$bench_root/benchmarks/results"
@@ -119,6 +137,10 @@ fi
   machine_info
   echo
   cat "$table"
+  echo
+  echo "Targets:"
+  echo
+  cat "$targets"
   echo
   echo "Command: \`benchmarks/eval.sh --split $split${news:+ --news $news}\`" | sed "s|$bench_root/||g"
 } > "$out"
