@@ -230,6 +230,20 @@ WARTA_API void warta_analyzer_close(warta_analyzer *a)
     wfree(a);
 }
 
+/* True when s is made only of an optional possessive (-ku, -mu, -nya)
+ * followed by an optional particle (-lah, -kah, -tah, -pun). */
+static bool only_clitics(const char *s, size_t n)
+{
+    static const char *const particles[] = {"lah", "kah", "tah", "pun"};
+    for (size_t i = 0; i < 4; i++)
+        if (n >= 3 && memcmp(s + n - 3, particles[i], 3) == 0) {
+            n -= 3;
+            break;
+        }
+    return n == 0 || (n == 2 && (memcmp(s, "ku", 2) == 0 || memcmp(s, "mu", 2) == 0)) ||
+           (n == 3 && memcmp(s, "nya", 3) == 0);
+}
+
 /* Analyzes one word without the cache, into a->scratch. */
 static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
 {
@@ -246,6 +260,14 @@ static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
         return 0;
     }
     r->len = stem_word(a->sh->no_lexicon ? NULL : &a->sh->roots, norm, nn, a->scratch);
+    /* A stopword with a clitic (itulah, padanya, adanya) is a stopword. */
+    if (r->len < nn && memcmp(norm, a->scratch, r->len) == 0 &&
+        only_clitics(norm + r->len, nn - r->len) &&
+        wordset_has(&a->sh->stops, a->scratch, r->len)) {
+        r->stop = true;
+        memcpy(a->scratch, norm, nn + 1);
+        r->len = nn;
+    }
     return 0;
 }
 

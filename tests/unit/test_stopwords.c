@@ -118,3 +118,23 @@ Test(stopwords, a_missing_file_is_an_io_error)
     cr_expect_null(a);
     cr_expect(strstr(err, "/nonexistent/stop.txt") != NULL, "%s", err);
 }
+
+Test(stopwords, with_a_clitic_are_still_stopwords)
+{
+    warta_analyzer_options o = {0};
+    warta_analyzer *a;
+    char err[512];
+    int rc = warta_analyzer_open(&a, &o, err, sizeof err);
+    if (rc == WARTA_ENOLEXICON)
+        cr_skip_test("no lexicon: %s", err);
+    cr_assert_eq(rc, 0, "%s", err);
+    collected c = {0};
+    const char *t = "Itulah berita padanya, keadaan dirinya";
+    cr_assert_eq(warta_analyze(a, t, strlen(t), collect, &c), 0);
+    cr_assert_eq(c.n, 3);
+    cr_expect_str_eq(c.terms[0], "berita");
+    cr_expect_eq(c.pos[0], 1);
+    cr_expect_str_eq(c.terms[1], "ada");   /* ke-ada-an is a content word */
+    cr_expect_str_eq(c.terms[2], "diri");
+    warta_analyzer_close(a);
+}
