@@ -637,7 +637,16 @@ int analysis_normalize(warta_analyzer *a, const char *word, size_t len, wbuf *ou
 
 bool analysis_is_stopword(const warta_analyzer *a, const char *word, size_t len)
 {
-    return !a->sh->keep_stopwords && wordset_has(&a->sh->stops, word, len);
+    if (a->sh->keep_stopwords)
+        return false;
+    if (wordset_has(&a->sh->stops, word, len))
+        return true;
+    if (a->sh->no_stem || len > NORM_MAX)
+        return false;
+    char stem[NORM_MAX + 1];
+    size_t sn = stem_word(a->sh->no_lexicon ? NULL : &a->sh->roots, word, len, stem);
+    return sn < len && memcmp(word, stem, sn) == 0 && only_clitics(word + sn, len - sn) &&
+           wordset_has(&a->sh->stops, stem, sn);
 }
 
 size_t analysis_lexicon_size(const warta_analyzer *a)

@@ -58,8 +58,8 @@ int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len,
  * Returns 0 or WARTA_ENOMEM. */
 int analysis_normalize(warta_analyzer *a, const char *word, size_t len, wbuf *out);
 
-/* True when the analyzer would drop this normalized word as a stopword
- * (false when keep_stopwords is set). */
+/* True when the analyzer would drop this normalized word as a stopword,
+ * alone or with a clitic ("itulah"); false when keep_stopwords is set. */
 bool analysis_is_stopword(const warta_analyzer *a, const char *word, size_t len);
 
 /* Number of roots in the lexicon (0 with no_lexicon). */
