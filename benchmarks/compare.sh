@@ -12,13 +12,13 @@ set -euo pipefail
 
 usage="usage: benchmarks/compare.sh [--corpus PATH]... [--queries FILE] [--runs N] [-k N]
                              [--build-dir DIR] [--no-build] [--work DIR] [--out FILE]
-                             [--count N] [--no-xapian] [--no-fts5]"
-corpora=() queries= runs=3 k=10 build_dir=${WARTA_BUILD:-$bench_root/build-bench-release}
-nobuild=0 work= out= count=2000 use_xapian=1 use_fts5=1
+                             [--count N] [--warmup N] [--no-xapian] [--no-fts5]"
+corpora=() queries= given_queries= runs=3 k=10 build_dir=${WARTA_BUILD:-$bench_root/build-bench-release}
+nobuild=0 work= out= count=2000 use_xapian=1 use_fts5=1 warmup=all
 while [ $# -gt 0 ]; do
   case $1 in
     --corpus) corpora+=("$2"); shift 2 ;;
-    --queries) queries=$2; shift 2 ;;
+    --queries) queries=$2; given_queries=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     -k) k=$2; shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
@@ -26,6 +26,7 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --count) count=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --no-xapian) use_xapian=0; shift ;;
     --no-fts5) use_fts5=0; shift ;;
     -h|--help) echo "$usage"; exit 0 ;;
@@ -48,6 +49,10 @@ if [ -z "$queries" ]; then
 fi
 [ -f "$queries" ] || die "$queries: no such query file"
 nq=$(grep -c . "$queries" || true)
+# Untimed queries before timing: by default one whole pass, so that every
+# engine is measured in its steady state (warta's mmap pages mapped, the
+# peers' caches filled).
+[ "$warmup" = all ] && warmup=$nq
 narticles=$(for f in "${jsonl[@]}"; do zcat -f "$f"; done | grep -c . || true)
 
 results=$work/results.tsv   # run engine metric value
@@ -65,7 +70,7 @@ run_warta() {  # run jobs
     record "$r" warta total_bytes "$(jget index_bytes "$f")"
     record "$r" warta index_bytes "$(warta_core_bytes "$dir" "$work/stats.json")"
     local q=$work/warta-query.json
-    "$WARTA" bench -i "$dir" --queries "$queries" -k "$k" --json > "$q" ||
+    "$WARTA" bench -i "$dir" --queries "$queries" -k "$k" --warmup "$warmup" --json > "$q" ||
       die "warta bench --queries failed (see above)"
     for m in mean_us p50_us p99_us qps; do record "$r" warta "$m" "$(jget $m "$q")"; done
   fi
@@ -74,9 +79,9 @@ run_warta() {  # run jobs
 run_peer() {  # run engine
   local r=$1 e=$2 f=$work/$2.out
   case $e in
-    fts5) "$PEER_FTS5" --db "$work/fts5.db" -k "$k" --queries "$queries" "${jsonl[@]}" > "$f" ||
+    fts5) "$PEER_FTS5" --db "$work/fts5.db" -k "$k" --warmup "$warmup" --queries "$queries" "${jsonl[@]}" > "$f" ||
             die "peer_fts5 failed" ;;
-    xapian) "$PEER_XAPIAN" --db "$work/xapian.db" -k "$k" --queries "$queries" "${jsonl[@]}" > "$f" ||
+    xapian) "$PEER_XAPIAN" --db "$work/xapian.db" -k "$k" --warmup "$warmup" --queries "$queries" "${jsonl[@]}" > "$f" ||
             die "peer_xapian failed" ;;
   esac
   record "$r" "$e" build_s "$(kv build_seconds "$f")"
@@ -168,7 +173,7 @@ targets=$work/targets.md
   true
 } > "$targets"
 
-cmdline="benchmarks/compare.sh --runs $runs -k $k --corpus ${corpora[*]}${queries:+ --queries $queries}"
+cmdline="benchmarks/compare.sh --runs $runs -k $k --warmup $warmup --corpus ${corpora[*]}${given_queries:+ --queries $given_queries}"
 echo
 cat "$table"
 echo
@@ -182,7 +187,7 @@ fi
 {
   echo "# warta vs SQLite FTS5 vs Xapian"
   echo
-  echo "Corpus: $(printf '%s ' "${corpora[@]}" | sed "s|$bench_root/||g")($narticles articles); queries: $nq ($(basename "$queries")), top-$k ranked OR, one thread."
+  echo "Corpus: $(printf '%s ' "${corpora[@]}" | sed "s|$bench_root/||g")($narticles articles); queries: $nq ($(basename "$queries")), top-$k ranked OR, one thread, after $warmup untimed queries."
   echo "Medians of $runs runs, engines interleaved. Index MB: warta without stored text (\`warta stats\`), FTS5 contentless, Xapian compacted."
   echo
   machine_info

@@ -44,6 +44,7 @@ if [ -z "$queries" ]; then
   queries=$work/queries.txt
   [ -f "$queries" ] || "$GEN_QUERIES" -n 2000 --seed 42 -o "$queries" "${jsonl[@]}" || die "gen_queries failed"
 fi
+nq=$(grep -c . "$queries")
 base_n=$(for f in "${jsonl[@]}"; do zcat -f "$f"; done | grep -c .)
 
 # step NAME: true when the step is already recorded (resume).
@@ -68,7 +69,7 @@ for f in $factors; do
     rm -rf "$dir"
     "$WARTA" bench --index -i "$dir" ${memory:+--memory "$memory"} --json "$data" > "$work/warta-$f.build.json" ||
       die "warta bench --index failed at ${f}x"
-    "$WARTA" bench -i "$dir" --queries "$queries" --json > "$work/warta-$f.query.json" ||
+    "$WARTA" bench -i "$dir" --queries "$queries" --warmup "$nq" --json > "$work/warta-$f.query.json" ||
       die "warta bench failed at ${f}x"
     core=$(warta_core_bytes "$dir" "$work/warta-$f.stats.json")
     b=$work/warta-$f.build.json q=$work/warta-$f.query.json
@@ -84,7 +85,7 @@ for f in $factors; do
     done_step "$e-$f" && continue
     note "${f}x: $e"
     o=$work/$e-$f.out
-    "$exe" --db "$db" --queries "$queries" "$data" > "$o" || die "peer_$e failed at ${f}x"
+    "$exe" --db "$db" --queries "$queries" --warmup "$nq" "$data" > "$o" || die "peer_$e failed at ${f}x"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$e" "$f" "$(kv docs "$o")" "$(kv build_seconds "$o")" \
       "$(kv index_bytes "$o")" "$(kv index_bytes "$o")" "$(kv mean_us "$o")" "$(kv p50_us "$o")" \
       "$(kv p99_us "$o")" > "$work/done/$e-$f"
@@ -136,7 +137,7 @@ fi
   echo "# Scaling: warta at ${factors// /×, }× the corpus"
   echo
   echo "Corpus: $(basename "$corpus") ($base_n articles) recombined by scale_corpus (seed 42);"
-  echo "queries: $(grep -c . "$queries") keyword queries, top-10, one thread. Index MB: without stored text"
+  echo "queries: $nq keyword queries, top-10, one thread, after one untimed pass. Index MB: without stored text"
   echo "(warta: \`warta stats\`; FTS5 contentless; Xapian compacted). Total MB: warta with its document store."
   echo "Peak RSS: warta's resident memory while indexing (getrusage)${memory:+, with --memory $memory}."
   echo
