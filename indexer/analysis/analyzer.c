@@ -583,6 +583,12 @@ int analysis_run(warta_analyzer *a, const char *text, size_t len, uint32_t first
     }
     if (next_pos)
         *next_pos = R.pos;
+    if (a->tz.cap > (1u << 20)) {
+        /* a huge text: give its word array back rather than keep it */
+        wfree(a->tz.words);
+        a->tz.words = NULL;
+        a->tz.cap = a->tz.nwords = 0;
+    }
     return rc;
 }
 
