@@ -210,8 +210,11 @@ static void print_human(const warta_results *r, bool bold, bool explain)
     }
     uint64_t total = warta_results_total_hits(r);
     double ms = warta_results_took_ms(r);
-    if (n == 0)
-        printf("No hits%s (%.2f ms)\n", total ? " on this page" : "", ms);
+    if (n == 0 && total == 0)
+        printf("No hits (%.2f ms)\n", ms);
+    else if (n == 0)
+        printf("No hits on this page; %llu hit%s in all (%.2f ms)\n", (unsigned long long)total,
+               total == 1 ? "" : "s", ms);
     else
         printf("%u-%u of %llu hit%s (%.2f ms)\n", warta_results_hit(r, 0)->rank,
                warta_results_hit(r, n - 1)->rank, (unsigned long long)total,
