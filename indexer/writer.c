@@ -81,7 +81,7 @@ typedef struct wseg {
 typedef struct membuf {
     mterm *terms;               /* distinct terms */
     uint32_t nterms, terms_cap;
-    uint32_t *slots;            /* open addressing: index+1 into terms */
+    uint64_t *slots;            /* open addressing: high 32 bits of the hash, index+1 */
     uint32_t nslots;
     wbuf arena;                 /* term bytes */
     segw_docinfo di;            /* per-document arrays and ids */
@@ -472,6 +472,7 @@ static void *worker_main(void *arg)
 {
     worker *k = arg;
     warta_writer *w = k->w;
+    pthread_setname_np(pthread_self(), "warta-analyze");
     pthread_mutex_lock(&w->mu);
     for (;;) {
         while (!w->todo_head && !w->stop)
@@ -627,30 +628,34 @@ static size_t put_varint(uint8_t *p, uint64_t v)
 
 static mterm *membuf_term(membuf *m, uint64_t h, const char *t, size_t len, int *rc)
 {
+    /* the slot keeps the hash's high half, so a probe that misses does not
+     * touch the term array (a cache miss per posting otherwise) */
     if ((m->nterms + 1) * 2 > m->nslots) {
         uint32_t ns = m->nslots ? m->nslots * 2 : 1 << 16;
-        uint32_t *s = wcalloc(ns, sizeof *s);
-        if (!s) {
+        uint64_t *sl = wcalloc(ns, sizeof *sl);
+        if (!sl) {
             *rc = WARTA_ENOMEM;
             return NULL;
         }
         for (uint32_t i = 0; i < m->nterms; i++) {
             uint32_t k = (uint32_t)m->terms[i].hash & (ns - 1);
-            while (s[k])
+            while (sl[k])
                 k = (k + 1) & (ns - 1);
-            s[k] = i + 1;
+            sl[k] = (m->terms[i].hash & 0xFFFFFFFF00000000ull) | (i + 1);
         }
-        m->mem += (size_t)(ns - m->nslots) * sizeof *s;
+        m->mem += (size_t)(ns - m->nslots) * sizeof *sl;
         wfree(m->slots);
-        m->slots = s;
+        m->slots = sl;
         m->nslots = ns;
     }
     uint32_t k = (uint32_t)h & (m->nslots - 1);
-    while (m->slots[k]) {
-        mterm *c = &m->terms[m->slots[k] - 1];
+    uint64_t hi = h & 0xFFFFFFFF00000000ull;
+    for (uint64_t v; (v = m->slots[k]) != 0; k = (k + 1) & (m->nslots - 1)) {
+        if ((v & 0xFFFFFFFF00000000ull) != hi)
+            continue;
+        mterm *c = &m->terms[(uint32_t)v - 1];
         if (c->hash == h && c->term_len == len && memcmp(m->arena.data + c->term_off, t, len) == 0)
             return c;
-        k = (k + 1) & (m->nslots - 1);
     }
     if (m->nterms == m->terms_cap) {
         uint32_t nc = m->terms_cap ? m->terms_cap * 2 : 1 << 15;
@@ -675,7 +680,7 @@ static mterm *membuf_term(membuf *m, uint64_t h, const char *t, size_t len, int 
         return NULL;
     }
     m->mem += m->arena.cap - before;
-    m->slots[k] = ++m->nterms;
+    m->slots[k] = hi | ++m->nterms;
     return e;
 }
 

@@ -23,7 +23,7 @@
 
 /* Bytes of the first articles used to build the document store's preset
  * dictionary. */
-#define WRITER_DICT_SAMPLE (256 * 1024)
+#define WRITER_DICT_SAMPLE (1024 * 1024)
 
 /* Test hook: documents per segment before a flush regardless of memory
  * (0 = by memory only).  Lets tests make many small segments. */
