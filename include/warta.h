@@ -386,7 +386,8 @@ typedef struct warta_span {
 /* How one query term (or phrase) scored one hit (--explain). */
 typedef struct warta_explain {
     const char *term;   size_t term_len;  /* the index term, or the phrase's terms joined by spaces */
-    const char *field;                    /* "text" (title and body), "title" or "phrase" */
+    const char *field;                    /* "text" (title and body), "title", "phrase" or
+                                             "title phrase" */
     double tf;          /* occurrences, title ones weighted by title_boost; phrase: matches */
     double df;          /* live articles containing the term (phrase: of its rarest term) */
     double idf;         /* ln(1 + (N - df + 0.5) / (df + 0.5)); phrase: sum over its terms */
