@@ -984,6 +984,103 @@ static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
     }
 }
 
+/* MaxScore once a single list E is essential (the rest cannot beat the
+ * heap without it): E's decoded blocks are scanned in a tight loop, its
+ * contribution computed for each document and compared with what the other
+ * lists could add at most; only documents that pass are scored in full.
+ * Returns true when the threshold moved enough to change the essential
+ * set (the caller goes on with *ess and *theta), false when E is done. */
+static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const uint32_t *ord,
+                          size_t *ess_io, const double *pre, size_t ns, double *theta_io,
+                          bool has_not)
+{
+    qleaf *leaves = x->plan->leaves;
+    double *contrib = x->contrib;
+    size_t ess = *ess_io;
+    double theta = *theta_io;
+    uint32_t eli = ord[ess];
+    qleaf *e = &leaves[eli];
+    qcur *c = &e->cur[0];
+    seg_cursor *sc = c->sc;
+    double ne = pre[ess - 1];
+    while (c->doc != SEG_END) {
+        uint32_t last;
+        double ube = block_ub(x, e, eli, c->doc, &last);
+        if (ube * BM25_SLACK + ne < theta) {
+            /* The whole block cannot make it. */
+            if (last == SEG_END || cur_seek(c, last + 1) == SEG_END)
+                break;
+            continue;
+        }
+        uint32_t n = sc->n;
+        for (uint32_t i = sc->i; i < n; i++) {
+            uint32_t d = sc->docs[i];
+            uint32_t tf = sc->tfs[i], ttf = sc->ttfs[i];
+            if (e->title && ttf == 0)
+                continue;
+            if (!doc_ok(x, d))
+                continue;
+            double tfw = e->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
+            double se = bm25_term(&x->p, e->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+            if (se * BM25_SLACK + ne < theta)
+                continue;
+            sc->i = i;
+            sc->doc = c->doc = d;
+            contrib[eli] = se;
+            double sum = se;
+            bool pruned = false;
+            for (size_t j = ess; j-- > 0;) {
+                if (sum * BM25_SLACK + pre[j] < theta) {
+                    pruned = true;
+                    break;
+                }
+                qleaf *l = &leaves[ord[j]];
+                qcur *cj = &l->cur[0];
+                double s = 0.0;
+                if (cur_seek(cj, d) == d) {
+                    uint32_t tj = cur_tf(cj), ttj = cur_ttf(cj);
+                    double w = l->title ? bm25_tf_title(&x->p, ttj) : bm25_tf_text(&x->p, tj, ttj);
+                    s = bm25_term(&x->p, l->idf, w, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+                }
+                contrib[ord[j]] = s;
+                sum += s;
+            }
+            for (size_t j = 0; j < nk && !pruned && has_not; j++) {
+                if (kids[j]->occur != QO_NOT)
+                    continue;
+                double s;
+                pruned = leaf_match(x, &leaves[kids[j]->leaf], d, &s, NULL);
+            }
+            if (pruned)
+                continue;
+            double score = 0.0;
+            for (size_t j = 0; j < nk; j++)
+                if (kids[j]->occur == QO_SHOULD)
+                    score += contrib[kids[j]->leaf];
+            if (x->err)
+                return false;
+            if (heap_push(x, score, d)) {
+                theta = x->heap[0].score;
+                size_t ness = ess;
+                while (ness < ns && pre[ness] < theta)
+                    ness++;
+                if (ness != ess) {
+                    *ess_io = ness;
+                    *theta_io = theta;
+                    cur_next(c);
+                    return true;
+                }
+            }
+        }
+        /* On to E's next block. */
+        sc->i = n - 1;
+        sc->doc = c->doc = sc->docs[n - 1];
+        cur_next(c);
+    }
+    *theta_io = theta;
+    return false;
+}
+
 static int run_maxscore(qexec *x)
 {
     const qtree *const *kids;
@@ -1042,6 +1139,11 @@ static int run_maxscore(qexec *x)
     double region_ne = 0.0;         /* of the non-essential lists' */
 
     while (ess < ns) {
+        if (full && ess == ns - 1 && ess > 0 && leaves[ord[ess]].cur[0].sc) {
+            if (one_essential(x, kids, nk, ord, &ess, pre, ns, &theta, has_not))
+                continue;
+            break;
+        }
         uint32_t d = SEG_END;
         for (size_t i = ess; i < ns; i++) {
             uint32_t cd = leaves[ord[i]].cur[0].doc;
