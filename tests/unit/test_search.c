@@ -380,13 +380,13 @@ Test(search, pruned_equals_exhaustive_on_an_index)
     cr_assert_eq(warta_writer_commit(w), 0);
     warta_writer_close(w);
     warta_index *ix = open_ix(dir2);
-    for (int it = 0; it < 150; it++) {
+    for (int it = 0; it < 400; it++) {
         char q[256];
         size_t at = 0, n = 1 + (size_t)(it % 5);
         for (size_t i = 0; i < n; i++) {
             s = s * 6364136223846793005ull + 1442695040888963407ull;
-            at += (size_t)snprintf(q + at, sizeof q - at, "%s%s ",
-                                   (s >> 60) == 0 && i ? "-" : "", vocab[(s >> 33) % nv]);
+            const char *op = (s >> 60) == 0 && i ? "-" : (s >> 58) == 1 ? "title:" : "";
+            at += (size_t)snprintf(q + at, sizeof q - at, "%s%s ", op, vocab[(s >> 33) % nv]);
         }
         warta_search_options po, eo;
         warta_search_options_init(&po);
