@@ -1120,6 +1120,12 @@ static int run_maxscore(qexec *x)
         acc += ub[ord[i]];
         pre[i] = acc * BM25_SLACK;
     }
+    /* The lists' cursors in bound order, to spare the hot loop a hop. */
+    qcur **oc = arena_alloc(x->arena, (ns ? ns : 1) * sizeof *oc);
+    if (!oc)
+        return WARTA_ENOMEM;
+    for (size_t i = 0; i < ns; i++)
+        oc[i] = &leaves[ord[i]].cur[0];
     if (ns >= 2 && x->nheap < x->cap)
         seed_heap(x, kids, nk);
     if (x->err)
@@ -1131,7 +1137,7 @@ static int run_maxscore(qexec *x)
         while (ess < ns && pre[ess] < theta)
             ess++;
     for (size_t i = 0; i < ns; i++)
-        cur_next(&leaves[ord[i]].cur[0]);
+        cur_next(oc[i]);
     bool has_not = ns < nk;
     uint32_t region_end = 0;        /* last docid of the block-max region */
     size_t region_ess = SIZE_MAX;   /* ess when the region was computed */
@@ -1139,14 +1145,14 @@ static int run_maxscore(qexec *x)
     double region_ne = 0.0;         /* of the non-essential lists' */
 
     while (ess < ns) {
-        if (full && ess == ns - 1 && ess > 0 && leaves[ord[ess]].cur[0].sc) {
+        if (full && ess == ns - 1 && ess > 0 && oc[ess]->sc) {
             if (one_essential(x, kids, nk, ord, &ess, pre, ns, &theta, has_not))
                 continue;
             break;
         }
         uint32_t d = SEG_END;
         for (size_t i = ess; i < ns; i++) {
-            uint32_t cd = leaves[ord[i]].cur[0].doc;
+            uint32_t cd = oc[i]->doc;
             if (cd < d)
                 d = cd;
         }
@@ -1175,7 +1181,7 @@ static int run_maxscore(qexec *x)
                 if (upto == SEG_END)
                     break;
                 for (size_t i = ess; i < ns; i++) {
-                    qcur *c = &leaves[ord[i]].cur[0];
+                    qcur *c = oc[i];
                     if (c->doc <= upto)
                         cur_seek(c, upto + 1);
                 }
@@ -1183,12 +1189,12 @@ static int run_maxscore(qexec *x)
             }
             double bdoc = region_ne;
             for (size_t i = ess; i < ns; i++)
-                if (leaves[ord[i]].cur[0].doc == d)
+                if (oc[i]->doc == d)
                     bdoc += x->bub[ord[i]];
             if (bdoc * BM25_SLACK < theta) {
                 /* d itself cannot make it: only the lists holding it count. */
                 for (size_t i = ess; i < ns; i++) {
-                    qcur *c = &leaves[ord[i]].cur[0];
+                    qcur *c = oc[i];
                     if (c->doc == d)
                         cur_next(c);
                 }
@@ -1269,14 +1275,14 @@ static int run_maxscore(qexec *x)
                 return x->err;
         }
         for (size_t i = ess; i < ns; i++) {
-            qcur *c = &leaves[ord[i]].cur[0];
+            qcur *c = oc[i];
             if (c->doc == d)
                 cur_next(c);
         }
     }
     for (size_t i = 0; i < ns; i++)
-        if (cur_error(&leaves[ord[i]].cur[0]))
-            return cur_error(&leaves[ord[i]].cur[0]);
+        if (cur_error(oc[i]))
+            return cur_error(oc[i]);
     return x->err;
 }
 
