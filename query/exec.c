@@ -1,11 +1,14 @@
 /*
- * exec.c: ranking (exec.h).  Two scorers share one heap and one scoring
- * function: block-max MaxScore for flat ranked queries of terms (the common
- * case: plain words, -excluded words), and an exhaustive document-at-a-time
- * evaluator of the whole tree for the rest.  A document's score is always the
- * sum of its leaves' contributions in query order, so both give the same bits.
- * Matches are counted exactly; for MaxScore, which skips documents, by a
- * separate pass over the docids into a bitmap.
+ * exec.c: ranking (exec.h).  The scorers share one heap and one scoring
+ * function: for flat ranked queries of terms (the common case: plain words,
+ * -excluded words) block-max MaxScore, seeded from the strongest list's
+ * best blocks, or for a lone term its blocks best first; for the rest an
+ * exhaustive document-at-a-time evaluator of the whole tree.  A document's
+ * score is always the sum of its leaves' contributions in query order, so
+ * every path gives the same bits, and the heap's total order (score, then
+ * document) makes the visiting order irrelevant.  Matches are counted
+ * exactly; where documents were skipped, by a separate pass over the
+ * docids into a bitmap (on demand: qexec_count_segment).
  */
 #include "query/exec.h"
 
@@ -435,11 +438,6 @@ static bool heap_push(qexec *x, double score, uint32_t d)
     return true;
 }
 
-static int cmp_hits_x(const qexec *x, const qhit *a, const qhit *b)
-{
-    return better(x, a, b) ? -1 : better(x, b, a) ? 1 : 0;
-}
-
 void qexec_finish(qexec *x)
 {
     /* Heap sort: repeatedly move the worst to the end. */
@@ -451,7 +449,6 @@ void qexec_finish(qexec *x)
         n--;
         sift_down(x, x->heap, n, 0);
     }
-    (void)cmp_hits_x;
 }
 
 /* ---- setup ------------------------------------------------------------- */

@@ -231,10 +231,8 @@ static qtree *plan_prefix(planner *pl, const qnode *n)
     }
     size_t first = e.n;
     for (size_t s = 0; s < nseg && norm.len; s++) {
-        size_t before = e.n;
         int rc = seg_term_prefix(seg_snapshot_segment(pl->snap, s), norm.data, norm.len,
                                  PLAN_MAX_EXPANSIONS, expand_cb, &e, NULL);
-        (void)before;
         if (rc) {
             wbuf_free(&norm);
             pl->rc = rc;
