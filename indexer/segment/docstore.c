@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 static void put_field(wbuf *raw, const char *s, size_t len)
@@ -223,27 +224,73 @@ int docstore_compress(void **zctx, const uint8_t *raw, size_t len, const uint8_t
     return 0;
 }
 
+/* One inflate state per thread, kept between fetches: setting one up
+ * (about 40 KB of allocations) cost more than inflating a small block. */
+static pthread_key_t inflate_key;
+static pthread_once_t inflate_once = PTHREAD_ONCE_INIT;
+static bool inflate_key_ok;
+
+static void inflate_state_free(void *p)
+{
+    if (p) {
+        inflateEnd(p);
+        free(p);
+    }
+}
+
+static void inflate_key_init(void)
+{
+    inflate_key_ok = pthread_key_create(&inflate_key, inflate_state_free) == 0;
+}
+
+/* The calling thread's inflate state, reset; NULL when none can be made. */
+static z_stream *inflate_state(bool *owned)
+{
+    *owned = false;
+    pthread_once(&inflate_once, inflate_key_init);
+    z_stream *z = inflate_key_ok ? pthread_getspecific(inflate_key) : NULL;
+    if (z) {
+        if (inflateReset(z) == Z_OK)
+            return z;
+        inflate_state_free(z);
+        pthread_setspecific(inflate_key, NULL);
+    }
+    /* plain malloc: the state outlives any one call (fault-injection
+     * tests count calls into wmalloc, and this is not one of them) */
+    z = calloc(1, sizeof *z);
+    if (!z)
+        return NULL;
+    if (inflateInit2(z, -15) != Z_OK) {
+        free(z);
+        return NULL;
+    }
+    if (!inflate_key_ok || pthread_setspecific(inflate_key, z) != 0)
+        *owned = true;
+    return z;
+}
+
 /* Inflates exactly rlen bytes from (p, clen) into out. */
 static int inflate_exact(const uint8_t *p, size_t clen, const uint8_t *dict, size_t dict_len,
                          uint8_t *out, size_t rlen)
 {
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, -15) != Z_OK)
+    bool owned;
+    z_stream *z = inflate_state(&owned);
+    if (!z)
         return WARTA_ENOMEM;
     int rc = 0;
-    if (dict_len && inflateSetDictionary(&z, dict, (uInt)dict_len) != Z_OK)
+    if (dict_len && inflateSetDictionary(z, dict, (uInt)dict_len) != Z_OK)
         rc = WARTA_ECORRUPT;
     if (!rc) {
-        z.next_in = (Bytef *)p;
-        z.avail_in = (uInt)clen;
-        z.next_out = out;
-        z.avail_out = (uInt)rlen;
-        int zr = inflate(&z, Z_FINISH);
-        if (zr != Z_STREAM_END || z.avail_out != 0)
+        z->next_in = (Bytef *)p;
+        z->avail_in = (uInt)clen;
+        z->next_out = out;
+        z->avail_out = (uInt)rlen;
+        int zr = inflate(z, Z_FINISH);
+        if (zr != Z_STREAM_END || z->avail_out != 0)
             rc = zr == Z_MEM_ERROR ? WARTA_ENOMEM : WARTA_ECORRUPT;
     }
-    inflateEnd(&z);
+    if (owned)
+        inflate_state_free(z);
     return rc;
 }
 
