@@ -109,7 +109,6 @@ struct warta_writer {
     membuf buf;                 /* the in-memory segment */
     seg_writer segw;            /* its file while being built */
     wbuf dict;                  /* document-store preset dictionary (once built) */
-    wbuf head_dict;             /* preset dictionary of the ids-and-titles blocks */
     bool dict_ready;
     size_t budget;              /* bytes of buffer before a flush */
     size_t budget_mb;           /* the --memory value */
@@ -1004,8 +1003,6 @@ static int flush_buffer(warta_writer *w)
     dict_builder_finish(&dict, &rc);
     uint64_t id = w->segw.id;
     uint32_t ndocs = m->di.ndocs;
-    m->di.head_dict = (const uint8_t *)w->head_dict.data;
-    m->di.head_dict_len = w->head_dict.len;
     if (!rc) {
         rc = segw_finish(&w->segw, &m->di, &dict, &m->sources, m->npostings, m->npositions);
         if (rc)
@@ -1131,12 +1128,8 @@ static int release_pending(warta_writer *w)
             return WARTA_ENOMEM;
         }
         docstore_make_dict(sample.data ? sample.data : "", sample.len, &w->dict);
-        wbuf_reset(&sample);
-        for (batch *b = w->pending_head; b && sample.len < WRITER_DICT_SAMPLE; b = b->next)
-            wbuf_append(&sample, b->heads.data, b->heads.len);
-        docstore_make_dict(sample.data ? sample.data : "", sample.len, &w->head_dict);
         wbuf_free(&sample);
-        if (w->dict.oom || w->head_dict.oom)
+        if (w->dict.oom)
             return WARTA_ENOMEM;
         w->dict_ready = true;
     }
@@ -1471,7 +1464,6 @@ WARTA_API void warta_writer_close(warta_writer *w)
         commit_cleanup(w->dir, &w->man);
     manifest_free(&w->man);
     wbuf_free(&w->dict);
-    wbuf_free(&w->head_dict);
     warta_analyzer_close(w->analyzer);
     lock_release(w->lock_fd);
     pthread_mutex_destroy(&w->mu);

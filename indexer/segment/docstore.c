@@ -345,68 +345,6 @@ int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch)
     return 0;
 }
 
-/* Checks heads block h; sets its bytes and sizes. */
-static int head_block_at(seg_reader *r, uint32_t h, const uint8_t **p, uint32_t *clen,
-                         uint32_t *rlen)
-{
-    const uint8_t *e = r->head_index + (size_t)h * FMT_HEADS_ENTRY;
-    uint32_t off = le32_get(e);
-    *clen = le32_get(e + 4);
-    *rlen = le32_get(e + 8);
-    if (off > r->heads_len || *clen > r->heads_len - off || *rlen > (1u << 30)) {
-        seg_reader_set_error(r, "%s: heads block %u out of range", r->path, h);
-        return WARTA_ECORRUPT;
-    }
-    *p = r->heads + off;
-    if (wcrc32(0, *p, *clen) != le32_get(e + 12)) {
-        seg_reader_set_error(r, "%s: ids and titles block %u fails its checksum (the index is "
-                             "damaged; rebuild it)", r->path, h);
-        return WARTA_ECORRUPT;
-    }
-    return 0;
-}
-
-/* Inflates heads block h to out and finds doc's record in it. */
-static int head_parse(seg_reader *r, uint32_t doc, const uint8_t *p, uint32_t clen,
-                      uint8_t *out, uint32_t rlen, seg_doc *d)
-{
-    uint32_t h = doc / FMT_HEADS_CHUNK;
-    int rc = inflate_exact(p, clen, r->head_dict, r->head_dict_len, out, rlen);
-    if (rc == WARTA_ENOMEM)
-        return rc;
-    const uint8_t *q = out, *end = out + rlen;
-    for (uint32_t i = 0; !rc && i <= doc % FMT_HEADS_CHUNK; i++)
-        rc = docstore_head_next(&q, end, d);
-    if (rc)
-        seg_reader_set_error(r, "%s: ids and titles block %u is malformed", r->path, h);
-    return rc;
-}
-
-int seg_doc_head(seg_reader *r, uint32_t doc, wbuf *scratch, const char **id, size_t *id_len,
-                 const char **title, size_t *title_len)
-{
-    if (doc >= r->ndocs)
-        return WARTA_EINVAL;
-    const uint8_t *p;
-    uint32_t clen, rlen;
-    int rc = head_block_at(r, doc / FMT_HEADS_CHUNK, &p, &clen, &rlen);
-    if (rc)
-        return rc;
-    wbuf_reset(scratch);
-    if (wbuf_reserve(scratch, (size_t)rlen + 16))
-        return WARTA_ENOMEM;
-    seg_doc d;
-    rc = head_parse(r, doc, p, clen, (uint8_t *)scratch->data, rlen, &d);
-    if (rc)
-        return rc;
-    scratch->len = rlen;
-    *id = d.id;
-    *id_len = d.id_len;
-    *title = d.title;
-    *title_len = d.title_len;
-    return 0;
-}
-
 /* The block holding doc: the last with first_doc <= doc. */
 static uint32_t find_store_block(const seg_reader *r, uint32_t doc)
 {
@@ -432,35 +370,36 @@ int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out)
         seg_reader_set_error(r, "%s: document store has no block for document %u", r->path, doc);
         return WARTA_ECORRUPT;
     }
-    const uint8_t *p, *hp;
-    uint32_t clen, rlen, dict, hclen, hrlen;
+    const uint8_t *p;
+    uint32_t clen, rlen, dict;
     int rc = store_block_at(r, b, &p, &clen, &rlen, &dict);
-    if (!rc)
-        rc = head_block_at(r, doc / FMT_HEADS_CHUNK, &hp, &hclen, &hrlen);
     if (rc)
         return rc;
-    /* both blocks in one scratch, sized once so no pointer moves */
+    /* id and title first, then the block after them; pointers are set at
+     * the end, once nothing moves any more */
     wbuf_reset(scratch);
-    if (wbuf_reserve(scratch, (size_t)rlen + hrlen + 32))
+    size_t io, il, to, tl;
+    rc = heads_append(r, doc, scratch, &io, &il, &to, &tl);
+    if (rc)
+        return rc;
+    size_t at = (scratch->len + 15) & ~(size_t)15;
+    if (wbuf_reserve(scratch, at - scratch->len + (size_t)rlen + 16))
         return WARTA_ENOMEM;
-    uint8_t *big = (uint8_t *)scratch->data, *small = big + rlen + 16;
+    uint8_t *big = (uint8_t *)scratch->data + at;
     rc = store_inflate(r, b, p, clen, dict, big, rlen);
     if (rc)
         return rc;
+    scratch->len = at + rlen;
+    scratch->data[scratch->len] = '\0';
     memset(out, 0, sizeof *out);
-    seg_doc h;
     rc = docstore_parse(big, rlen, doc - first, out);
     if (rc) {
         seg_reader_set_error(r, "%s: document store block %u is malformed", r->path, b);
         return rc;
     }
-    rc = head_parse(r, doc, hp, hclen, small, hrlen, &h);
-    if (rc)
-        return rc;
-    scratch->len = rlen + 16 + hrlen;
-    out->id = h.id;
-    out->id_len = h.id_len;
-    out->title = h.title;
-    out->title_len = h.title_len;
+    out->id = il ? scratch->data + io : NULL;
+    out->id_len = il;
+    out->title = tl ? scratch->data + to : NULL;
+    out->title_len = tl;
     return 0;
 }

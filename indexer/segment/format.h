@@ -44,8 +44,8 @@ enum fmt_section {
     SEC_SRC,             /* u32 per document */
     SEC_SOURCES,         /* source names */
     SEC_IDS,             /* (hash, docid) sorted */
-    SEC_HEADS_INDEX,     /* heads dictionary and per-block offsets and checksums */
-    SEC_HEADS,           /* ids and titles, FMT_HEADS_CHUNK documents per small block */
+    SEC_HEADS_INDEX,     /* title word table, per-block offsets and checksums */
+    SEC_HEADS,           /* ids and titles, FMT_HEADS_CHUNK documents per block */
     SEC_COUNT
 };
 
@@ -58,8 +58,9 @@ enum fmt_section {
 #define FMT_DICT_BLOCK 32             /* terms per dictionary block */
 #define FMT_ID_ENTRY 12               /* hash 8, docid 4 */
 #define FMT_BODY_GAP 1                /* positions skipped between title and body */
-#define FMT_HEADS_CHUNK 16            /* documents per heads block */
-#define FMT_HEADS_ENTRY 16            /* a heads block's index entry */
+#define FMT_HEADS_CHUNK 16            /* documents per ids-and-titles block */
+
+typedef struct segw_docinfo segw_docinfo;
 
 /* 64-bit hash of an external id (FNV-1a, then a mixer). */
 uint64_t fmt_id_hash(const char *id, size_t len);
@@ -169,6 +170,15 @@ void docstore_record(wbuf *raw, wbuf *head, const warta_article *a);
 /* Parses a head record at *p (moving *p past it). */
 int docstore_head_next(const uint8_t **p, const uint8_t *end, seg_doc *out);
 
+/* Ids and titles (heads.c): encodes di's head records into the two
+ * sections; sets up a reader's table at open; appends doc's id and title
+ * to out (offsets into out returned). */
+int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data);
+int heads_reader_init(seg_reader *r, const uint8_t *index, size_t len, const uint8_t *data,
+                      size_t data_len);
+int heads_append(seg_reader *r, uint32_t doc, wbuf *out, size_t *id_off, size_t *id_len,
+                 size_t *title_off, size_t *title_len);
+
 /* Builds a preset dictionary (<= 32 KiB) from sample text. */
 void docstore_make_dict(const char *sample, size_t len, wbuf *dict);
 
@@ -200,15 +210,13 @@ int docstore_next(const uint8_t **p, const uint8_t *end, seg_doc *out);
 /* ------------------------------------------------------------------------ */
 
 /* Per-document data handed to the segment writer. */
-typedef struct segw_docinfo {
+struct segw_docinfo {
     wbuf dl, tl, date, src;     /* the four per-document arrays, little-endian */
     wbuf ids;                   /* FMT_ID_ENTRY per document, unsorted */
     wbuf heads;                 /* head records, back to back */
     wbuf head_off;              /* u32 per document: offset of its head record */
-    const uint8_t *head_dict;   /* preset dictionary for the heads blocks */
-    size_t head_dict_len;
     uint32_t ndocs;
-} segw_docinfo;
+};
 
 typedef struct seg_writer {
     FILE *f;                    /* the temporary file */

@@ -136,10 +136,6 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
     uint32_t cap_docs = 0, cap_tfs = 0, cap_ttfs = 0, cap_plen = 0;
     uint64_t npostings = 0, npositions = 0;
     wbuf hscratch = WBUF_INIT;
-    if (n > 0) {
-        di.head_dict = segs[0]->head_dict;
-        di.head_dict_len = segs[0]->head_dict_len;
-    }
     int rc = segw_open(&w, dir, new_id);
     if (rc) {
         snprintf(errmsg, errlen, "%s", w.errmsg);

@@ -146,12 +146,15 @@ struct seg_reader {
     const uint8_t *ids;             /* ndocs x 12 bytes: u64 hash, u32 docid; sorted by hash */
     _Atomic uint8_t ids_verified;   /* 1 once the id table's checksum passed, 2 failed */
     uint32_t ids_crc;               /* its expected checksum */
-    const uint8_t *head_index;      /* per heads block: u32 off, comp_len, raw_len, crc */
-    uint32_t head_nblocks;          /* heads blocks (FMT_HEADS_CHUNK documents each) */
-    const uint8_t *head_dict;       /* their preset dictionary */
-    uint32_t head_dict_len;
-    const uint8_t *heads;           /* the compressed heads blocks */
+    const uint8_t *head_off;        /* (head_nblocks+1) x u32le: offset of each ids-and-titles block */
+    const uint8_t *head_crc;        /* head_nblocks x u32le: their checksums */
+    uint32_t head_nblocks;          /* blocks of FMT_HEADS_CHUNK documents */
+    uint32_t head_nwords;           /* title words with a code */
+    const char **head_word;         /* their bytes (into the map), by code - 1 */
+    uint32_t *head_word_len;        /* their lengths */
+    const uint8_t *heads;           /* the encoded ids and titles */
     size_t heads_len;
+    _Atomic uint8_t *heads_verified; /* per block: 1 checked, 2 failed */
     /* sizes for stats */
     uint64_t bytes_dict, bytes_post, bytes_pos, bytes_docinfo, bytes_store, bytes_ids;
     uint64_t bytes_heads;           /* ids and titles (part of the stored text) */
@@ -384,14 +387,14 @@ typedef struct seg_doc {
  * (doc out of range). */
 int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out);
 
-/* The external id and the title of doc, cheaply: they are stored apart
- * from the big blocks, in small blocks of FMT_HEADS_CHUNK (16) documents
- * (about 1.5 KB raw, a few microseconds to decompress), so listing hits
- * never inflates a 64 KiB block.  The strings point into scratch, valid
- * until it is reused; title may be NULL/0.  Returns 0, WARTA_ECORRUPT (the
- * small block fails its checksum), WARTA_ENOMEM, WARTA_EINVAL (doc out of
- * range).  NOTE: big blocks hold every field but id and title, so
- * docstore_next() on a decompressed block leaves id/title NULL. */
+/* The external id and the title of doc, cheaply (well under a microsecond,
+ * no decompression): they are stored apart from the big blocks, ids
+ * front-coded and titles as codes into a per-segment word table, in blocks
+ * of 16 documents.  The strings point into scratch, valid until it is
+ * reused; title may be NULL/0.  Returns 0, WARTA_ECORRUPT (the block fails
+ * its checksum), WARTA_ENOMEM, WARTA_EINVAL (doc out of range).  NOTE: big
+ * blocks hold every field but id and title, so docstore_next() on a
+ * decompressed block leaves id/title NULL. */
 int seg_doc_head(seg_reader *r, uint32_t doc, wbuf *scratch, const char **id, size_t *id_len,
                  const char **title, size_t *title_len);
 

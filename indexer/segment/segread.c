@@ -61,6 +61,9 @@ void seg_reader_close(seg_reader *r)
     wfree((void *)r->verified);
     wfree(r->ds_dict);
     wfree(r->ds_dict_len);
+    wfree(r->head_word);
+    wfree(r->head_word_len);
+    wfree((void *)r->heads_verified);
     wfree(r);
 }
 
@@ -259,23 +262,12 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
     r->bytes_store = sec[SEC_STORE].len + sec[SEC_STORE_INDEX].len;
     r->bytes_ids = sec[SEC_IDS].len;
     r->bytes_heads = sec[SEC_HEADS].len + sec[SEC_HEADS_INDEX].len;
-    {
-        uint64_t nhb = (n + FMT_HEADS_CHUNK - 1) / FMT_HEADS_CHUNK;
-        const uint8_t *q = p + sec[SEC_HEADS_INDEX].off;
-        uint64_t len = sec[SEC_HEADS_INDEX].len;
-        uint64_t dlen = len >= 8 ? le32_get(q + 4) : 0;
-        uint64_t dpad = (dlen + 3) / 4 * 4;
-        if (len < 8 || le32_get(q) != nhb || dlen > 32768 ||
-            len != 8 + dpad + nhb * FMT_HEADS_ENTRY || sec[SEC_HEADS].len > UINT32_MAX) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: heads index is malformed", r->path);
-            goto out_close;
-        }
-        r->head_nblocks = (uint32_t)nhb;
-        r->head_dict = q + 8;
-        r->head_dict_len = (uint32_t)dlen;
-        r->head_index = q + 8 + dpad;
-        r->heads = p + sec[SEC_HEADS].off;
-        r->heads_len = sec[SEC_HEADS].len;
+    rc = heads_reader_init(r, p + sec[SEC_HEADS_INDEX].off, sec[SEC_HEADS_INDEX].len,
+                           p + sec[SEC_HEADS].off, sec[SEC_HEADS].len);
+    if (rc) {
+        if (rc == WARTA_ECORRUPT)
+            fail(errmsg, errlen, rc, "%s: ids and titles index is malformed", r->path);
+        goto out_close;
     }
     if (r->nterms != 0 && r->ndict_blocks == 0) {
         rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: dictionary missing", r->path);

@@ -444,37 +444,13 @@ int segw_finish(seg_writer *w, segw_docinfo *di, dict_builder *dict, source_tabl
     if (di->ids.len)
         qsort(di->ids.data, di->ids.len / FMT_ID_ENTRY, FMT_ID_ENTRY, id_entry_cmp);
     segw_section(w, SEC_IDS, di->ids.data, di->ids.len);
-    /* heads: FMT_HEADS_CHUNK documents' ids and titles per small block */
-    wbuf hi = WBUF_INIT, hb = WBUF_INIT, comp = WBUF_INIT;
-    void *z = NULL;
-    uint32_t nhb = (di->ndocs + FMT_HEADS_CHUNK - 1) / FMT_HEADS_CHUNK;
-    wbuf_put_u32le(&hi, nhb);
-    wbuf_put_u32le(&hi, (uint32_t)di->head_dict_len);
-    wbuf_append(&hi, di->head_dict, di->head_dict_len);
-    while (hi.len % 4)
-        wbuf_putc(&hi, 0);
-    int zrc = 0;
-    for (uint32_t a = 0; a < di->ndocs && !zrc; a += FMT_HEADS_CHUNK) {
-        uint32_t b = a + FMT_HEADS_CHUNK < di->ndocs ? a + FMT_HEADS_CHUNK : di->ndocs;
-        uint32_t lo = le32_get(di->head_off.data + 4 * (size_t)a);
-        uint32_t hi_off = b < di->ndocs ? le32_get(di->head_off.data + 4 * (size_t)b)
-                                        : (uint32_t)di->heads.len;
-        zrc = docstore_compress(&z, (const uint8_t *)di->heads.data + lo, hi_off - lo,
-                                di->head_dict, di->head_dict_len, 6, &comp);
-        if (zrc)
-            break;
-        wbuf_put_u32le(&hi, (uint32_t)hb.len);
-        wbuf_put_u32le(&hi, (uint32_t)comp.len);
-        wbuf_put_u32le(&hi, hi_off - lo);
-        wbuf_put_u32le(&hi, wcrc32(0, comp.data, comp.len));
-        wbuf_append(&hb, comp.data, comp.len);
-    }
-    docstore_zfree(z);
-    wbuf_free(&comp);
-    if (zrc || hi.oom || hb.oom || hb.len > UINT32_MAX) {
+    /* ids and titles */
+    wbuf hi = WBUF_INIT, hb = WBUF_INIT;
+    int hrc = heads_encode(di, &hi, &hb);
+    if (hrc) {
         wbuf_free(&hi);
         wbuf_free(&hb);
-        return w->err = WARTA_ENOMEM;
+        return w->err = hrc;
     }
     segw_section(w, SEC_HEADS_INDEX, hi.data, hi.len);
     segw_section(w, SEC_HEADS, hb.data, hb.len);

@@ -1,0 +1,369 @@
+/*
+ * heads.c: the external ids and titles of a segment's documents, kept
+ * apart from the compressed document store so that listing hits costs well
+ * under a microsecond per hit: ids are front-coded in blocks of
+ * FMT_HEADS_CHUNK documents, titles are sequences of codes into a
+ * per-segment table of the title words seen more than once (the most
+ * frequent get the one-byte codes), other words are stored literally.
+ * Written by segw_finish() (flush and merge), read by seg_doc_head() and
+ * seg_doc_fetch() (query/, replace-on-add, check).  FORMAT.md "Ids and
+ * titles" is the spec.
+ */
+#include "indexer/segment/format.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A distinct title word while encoding. */
+typedef struct hword {
+    uint64_t hash;
+    const char *p;              /* its bytes (in the raw head records) */
+    uint32_t len;
+    uint32_t count;             /* occurrences */
+    uint32_t code;              /* 0: stored literally, else its code */
+} hword;
+
+typedef struct hwords {
+    hword *e;                   /* open addressing */
+    uint32_t cap, n;
+} hwords;
+
+static uint64_t word_hash(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)p[i]) * 1099511628211ull;
+    return h ^ (h >> 31);
+}
+
+static hword *words_find(hwords *t, const char *p, size_t len, bool add, int *rc)
+{
+    if (add && (t->n + 1) * 2 > t->cap) {
+        uint32_t nc = t->cap ? t->cap * 2 : 4096;
+        hword *e = wcalloc(nc, sizeof *e);
+        if (!e) {
+            *rc = WARTA_ENOMEM;
+            return NULL;
+        }
+        for (uint32_t i = 0; i < t->cap; i++) {
+            if (!t->e[i].p)
+                continue;
+            uint32_t k = (uint32_t)t->e[i].hash & (nc - 1);
+            while (e[k].p)
+                k = (k + 1) & (nc - 1);
+            e[k] = t->e[i];
+        }
+        wfree(t->e);
+        t->e = e;
+        t->cap = nc;
+    }
+    if (!t->cap)
+        return NULL;
+    uint64_t h = word_hash(p, len);
+    uint32_t k = (uint32_t)h & (t->cap - 1);
+    while (t->e[k].p) {
+        if (t->e[k].hash == h && t->e[k].len == len && memcmp(t->e[k].p, p, len) == 0)
+            return &t->e[k];
+        k = (k + 1) & (t->cap - 1);
+    }
+    if (!add)
+        return NULL;
+    /* an empty word (two spaces in a row) needs a non-NULL pointer too */
+    t->e[k].p = len ? p : "";
+    t->e[k].len = (uint32_t)len;
+    t->e[k].hash = h;
+    t->n++;
+    return &t->e[k];
+}
+
+static int word_rank_cmp(const void *a, const void *b)
+{
+    const hword *x = *(hword *const *)a, *y = *(hword *const *)b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    size_t m = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->p, y->p, m);
+    if (c)
+        return c;
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* The raw head record of document d: id and title. */
+static void raw_head(const segw_docinfo *di, uint32_t d, seg_doc *out)
+{
+    const uint8_t *p = (const uint8_t *)di->heads.data + le32_get(di->head_off.data + 4 * (size_t)d);
+    const uint8_t *end = d + 1 < di->ndocs
+                             ? (const uint8_t *)di->heads.data +
+                                   le32_get(di->head_off.data + 4 * (size_t)d + 4)
+                             : (const uint8_t *)di->heads.data + di->heads.len;
+    memset(out, 0, sizeof *out);
+    docstore_head_next(&p, end, out);
+}
+
+int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
+{
+    hwords t = {NULL, 0, 0};
+    hword **order = NULL;
+    int rc = 0;
+    /* count the title words */
+    for (uint32_t d = 0; d < di->ndocs && !rc; d++) {
+        seg_doc h;
+        raw_head(di, d, &h);
+        if (!h.title_len)
+            continue;
+        const char *s = h.title, *end = h.title + h.title_len;
+        for (;;) {
+            const char *sp = memchr(s, ' ', (size_t)(end - s));
+            const char *we = sp ? sp : end;
+            hword *w = words_find(&t, s, (size_t)(we - s), true, &rc);
+            if (!w)
+                break;
+            w->count++;
+            if (!sp)
+                break;
+            s = sp + 1;
+        }
+    }
+    /* the words seen twice or more get codes, the most frequent the smallest */
+    uint32_t nwords = 0;
+    if (!rc && t.n) {
+        order = wmalloc((size_t)t.n * sizeof *order);
+        if (!order)
+            rc = WARTA_ENOMEM;
+        for (uint32_t i = 0; !rc && i < t.cap; i++)
+            if (t.e[i].p && t.e[i].count >= 2)
+                order[nwords++] = &t.e[i];
+        if (!rc)
+            qsort(order, nwords, sizeof *order, word_rank_cmp);
+        for (uint32_t i = 0; !rc && i < nwords; i++)
+            order[i]->code = i + 1;
+    }
+    uint32_t nblocks = (di->ndocs + FMT_HEADS_CHUNK - 1) / FMT_HEADS_CHUNK;
+    wbuf words = WBUF_INIT;
+    for (uint32_t i = 0; !rc && i < nwords; i++) {
+        wbuf_put_varint(&words, order[i]->len);
+        wbuf_append(&words, order[i]->p, order[i]->len);
+    }
+    wbuf_put_u32le(index, nblocks);
+    wbuf_put_u32le(index, nwords);
+    wbuf_put_u32le(index, (uint32_t)words.len);
+    wbuf_append(index, words.data, words.len);
+    while (index->len % 4)
+        wbuf_putc(index, 0);
+    size_t offs_at = index->len;
+    for (uint32_t b = 0; b <= nblocks; b++)
+        wbuf_put_u32le(index, 0);
+    size_t crcs_at = index->len;
+    for (uint32_t b = 0; b < nblocks; b++)
+        wbuf_put_u32le(index, 0);
+    if (index->oom || words.oom)
+        rc = WARTA_ENOMEM;
+    wbuf_free(&words);
+    /* the records */
+    const char *prev = NULL;
+    size_t prev_len = 0;
+    size_t block_start = 0;
+    for (uint32_t d = 0; d < di->ndocs && !rc; d++) {
+        if (d % FMT_HEADS_CHUNK == 0) {
+            uint8_t *ix = (uint8_t *)index->data;
+            uint32_t b = d / FMT_HEADS_CHUNK;
+            if (b > 0) {
+                uint32_t crc = wcrc32(0, data->data + block_start, data->len - block_start);
+                for (int k = 0; k < 4; k++)
+                    ix[crcs_at + 4 * (b - 1) + k] = (uint8_t)(crc >> (8 * k));
+            }
+            for (int k = 0; k < 4; k++)
+                ix[offs_at + 4 * b + k] = (uint8_t)(data->len >> (8 * k));
+            block_start = data->len;
+            prev = NULL;
+            prev_len = 0;
+        }
+        seg_doc h;
+        raw_head(di, d, &h);
+        size_t shared = 0;
+        while (prev && shared < prev_len && shared < h.id_len && prev[shared] == h.id[shared])
+            shared++;
+        wbuf_put_varint(data, shared);
+        wbuf_put_varint(data, h.id_len - shared);
+        wbuf_append(data, h.id ? h.id + shared : "", h.id_len - shared);
+        prev = h.id;
+        prev_len = h.id_len;
+        if (!h.title_len) {
+            wbuf_put_varint(data, 0);
+            continue;
+        }
+        uint32_t ntok = 1;
+        for (size_t i = 0; i < h.title_len; i++)
+            ntok += h.title[i] == ' ';
+        wbuf_put_varint(data, ntok);
+        const char *s = h.title, *end = h.title + h.title_len;
+        for (;;) {
+            const char *sp = memchr(s, ' ', (size_t)(end - s));
+            const char *we = sp ? sp : end;
+            hword *w = words_find(&t, s, (size_t)(we - s), false, &rc);
+            if (w && w->code) {
+                wbuf_put_varint(data, w->code);
+            } else {
+                wbuf_put_varint(data, 0);
+                wbuf_put_varint(data, (uint64_t)(we - s));
+                wbuf_append(data, s, (size_t)(we - s));
+            }
+            if (!sp)
+                break;
+            s = sp + 1;
+        }
+    }
+    if (!rc && nblocks) {
+        uint8_t *ix = (uint8_t *)index->data;
+        uint32_t crc = wcrc32(0, data->data + block_start, data->len - block_start);
+        for (int k = 0; k < 4; k++) {
+            ix[crcs_at + 4 * (nblocks - 1) + k] = (uint8_t)(crc >> (8 * k));
+            ix[offs_at + 4 * nblocks + k] = (uint8_t)(data->len >> (8 * k));
+        }
+    }
+    if (!rc && (data->oom || index->oom || data->len > UINT32_MAX))
+        rc = WARTA_ENOMEM;
+    wfree(order);
+    wfree(t.e);
+    return rc;
+}
+
+int heads_reader_init(seg_reader *r, const uint8_t *index, size_t len, const uint8_t *data,
+                      size_t data_len)
+{
+    uint64_t nblocks = ((uint64_t)r->ndocs + FMT_HEADS_CHUNK - 1) / FMT_HEADS_CHUNK;
+    if (len < 12 || le32_get(index) != nblocks)
+        return WARTA_ECORRUPT;
+    uint32_t nwords = le32_get(index + 4), words_len = le32_get(index + 8);
+    uint64_t wpad = ((uint64_t)words_len + 3) / 4 * 4;
+    if (words_len > len - 12 || len != 12 + wpad + 4 * (nblocks + 1) + 4 * nblocks ||
+        nwords > words_len || data_len > UINT32_MAX)
+        return WARTA_ECORRUPT;
+    r->head_nblocks = (uint32_t)nblocks;
+    r->head_nwords = nwords;
+    r->head_off = index + 12 + wpad;
+    r->head_crc = r->head_off + 4 * (nblocks + 1);
+    r->heads = data;
+    r->heads_len = data_len;
+    r->head_word = wmalloc(((size_t)nwords + 1) * sizeof *r->head_word);
+    r->head_word_len = wmalloc(((size_t)nwords + 1) * sizeof *r->head_word_len);
+    r->heads_verified = wcalloc(nblocks + 1, 1);
+    if (!r->head_word || !r->head_word_len || !r->heads_verified)
+        return WARTA_ENOMEM;
+    const uint8_t *p = index + 12, *end = p + words_len;
+    for (uint32_t i = 0; i < nwords; i++) {
+        uint64_t l;
+        if (!varint_get(&p, end, &l) || l > (uint64_t)(end - p))
+            return WARTA_ECORRUPT;
+        r->head_word[i] = (const char *)p;
+        r->head_word_len[i] = (uint32_t)l;
+        p += l;
+    }
+    if (p != end)
+        return WARTA_ECORRUPT;
+    uint32_t prev = 0;
+    for (uint64_t b = 0; b <= nblocks; b++) {
+        uint32_t o = le32_get(r->head_off + 4 * b);
+        if (o < prev || o > data_len || (b == 0 && o != 0) || (b == nblocks && o != data_len))
+            return WARTA_ECORRUPT;
+        prev = o;
+    }
+    return 0;
+}
+
+/* Decodes document doc's id and title, appending their bytes to out;
+ * sets their offsets in out. */
+static int heads_decode(seg_reader *r, uint32_t doc, wbuf *out, size_t *id_off, size_t *id_len,
+                        size_t *title_off, size_t *title_len)
+{
+    uint32_t b = doc / FMT_HEADS_CHUNK;
+    uint32_t lo = le32_get(r->head_off + 4 * (size_t)b), hi = le32_get(r->head_off + 4 * (size_t)b + 4);
+    uint8_t v = atomic_load_explicit(&r->heads_verified[b], memory_order_acquire);
+    if (v != 1) {
+        bool ok = v == 0 && wcrc32(0, r->heads + lo, hi - lo) == le32_get(r->head_crc + 4 * (size_t)b);
+        atomic_store_explicit(&r->heads_verified[b], ok ? 1 : 2, memory_order_release);
+        if (!ok) {
+            seg_reader_set_error(r, "%s: ids and titles block %u fails its checksum (the index "
+                                 "is damaged; rebuild it)", r->path, b);
+            return WARTA_ECORRUPT;
+        }
+    }
+    const uint8_t *p = r->heads + lo, *end = r->heads + hi;
+    size_t prev_off = 0, prev_len = 0;
+    for (uint32_t d = b * FMT_HEADS_CHUNK; d <= doc; d++) {
+        uint64_t shared, suf, ntok;
+        if (!varint_get(&p, end, &shared) || !varint_get(&p, end, &suf) || shared > prev_len ||
+            suf > (uint64_t)(end - p))
+            goto bad;
+        /* the new id: the shared part of the previous one, then the suffix */
+        size_t at = out->len;
+        if (wbuf_reserve(out, (size_t)(shared + suf)))
+            return WARTA_ENOMEM;
+        memmove(out->data + at, out->data + prev_off, (size_t)shared);
+        memcpy(out->data + at + shared, p, (size_t)suf);
+        out->len += (size_t)(shared + suf);
+        p += suf;
+        prev_off = at;
+        prev_len = (size_t)(shared + suf);
+        if (!varint_get(&p, end, &ntok) || ntok > (uint64_t)(end - p) + 1)
+            goto bad;
+        size_t toff = out->len;
+        for (uint64_t k = 0; k < ntok; k++) {
+            uint64_t code, l;
+            if (!varint_get(&p, end, &code))
+                goto bad;
+            if (d == doc && k > 0)
+                wbuf_putc(out, ' ');
+            if (code == 0) {
+                if (!varint_get(&p, end, &l) || l > (uint64_t)(end - p))
+                    goto bad;
+                if (d == doc)
+                    wbuf_append(out, p, (size_t)l);
+                p += l;
+            } else {
+                if (code > r->head_nwords)
+                    goto bad;
+                if (d == doc)
+                    wbuf_append(out, r->head_word[code - 1], r->head_word_len[code - 1]);
+            }
+        }
+        if (out->oom)
+            return WARTA_ENOMEM;
+        if (d == doc) {
+            *id_off = prev_off;
+            *id_len = prev_len;
+            *title_off = toff;
+            *title_len = out->len - toff;
+            return 0;
+        }
+    }
+bad:
+    seg_reader_set_error(r, "%s: ids and titles block %u is malformed", r->path, b);
+    return WARTA_ECORRUPT;
+}
+
+int seg_doc_head(seg_reader *r, uint32_t doc, wbuf *scratch, const char **id, size_t *id_len,
+                 const char **title, size_t *title_len)
+{
+    if (doc >= r->ndocs)
+        return WARTA_EINVAL;
+    wbuf_reset(scratch);
+    size_t io, il, to, tl;
+    int rc = heads_decode(r, doc, scratch, &io, &il, &to, &tl);
+    if (rc)
+        return rc;
+    *id = il ? scratch->data + io : NULL;
+    *id_len = il;
+    *title = tl ? scratch->data + to : NULL;
+    *title_len = tl;
+    return 0;
+}
+
+int heads_append(seg_reader *r, uint32_t doc, wbuf *out, size_t *id_off, size_t *id_len,
+                 size_t *title_off, size_t *title_len)
+{
+    if (doc >= r->ndocs)
+        return WARTA_EINVAL;
+    return heads_decode(r, doc, out, id_off, id_len, title_off, title_len);
+}
