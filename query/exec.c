@@ -373,6 +373,11 @@ static bool tree_match(qexec *x, const qtree *t, uint32_t d, double *score)
     return has_must || any;
 }
 
+bool qexec_tree_match(qexec *x, const qtree *t, uint32_t doc, double *score)
+{
+    return tree_match(x, t, doc, score);
+}
+
 /* ---- the heap ---------------------------------------------------------- */
 
 static inline bool better(const qexec *x, const qhit *a, const qhit *b)

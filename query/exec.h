@@ -170,6 +170,10 @@ bool qexec_prunes(const qexec *x);
 uint32_t phrase_count(const uint32_t *const *pos, const uint32_t *npos, const uint32_t *rel,
                       uint32_t n, uint32_t limit);
 
+/* Whether the subtree t matches doc of x->r (cursors are moved forward to
+ * it), with its score: the sum of its matching clauses' scores. */
+bool qexec_tree_match(qexec *x, const qtree *t, uint32_t doc, double *score);
+
 /* The contribution of leaf l to document doc of x->r when its cursors sit
  * on doc (phrases: positions decoded).  0 when it does not match. */
 double qexec_leaf_score(qexec *x, qleaf *l, uint32_t doc, double *tf_out);

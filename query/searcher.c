@@ -340,53 +340,80 @@ static int alloc_cursors(search *s)
     return s->sc ? 0 : WARTA_ENOMEM;
 }
 
-/* Adds the explanation of hit h: every positive leaf that matches it. */
+/* Adds to ex[*n] the explanation of every leaf under t that contributes
+ * to doc: leaves that match, outside excluded clauses and outside groups
+ * that do not match as a whole, so the entries add up to the score. */
+static int explain_tree(search *s, const qtree *t, uint32_t doc, uint32_t dl, warta_explain *ex,
+                        size_t *n)
+{
+    qplan *p = &s->plan;
+    if (t->occur == QO_NOT)
+        return 0;
+    if (!t->is_leaf) {
+        double sc;
+        if (t != p->root && !qexec_tree_match(&s->x, t, doc, &sc))
+            return 0;
+        for (size_t i = 0; i < t->nkids; i++) {
+            int rc = explain_tree(s, t->kids[i], doc, dl, ex, n);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    qleaf *l = &p->leaves[t->leaf];
+    double tf = 0;
+    double sc = qexec_leaf_score(&s->x, l, doc, &tf);
+    if (tf <= 0)
+        return 0;
+    warta_explain *e = &ex[(*n)++];
+    size_t len = 0;
+    double df = 0;
+    for (uint32_t j = 0; j < l->nterms; j++) {
+        const qterm *term = &p->terms[l->terms[j]];
+        len += term->len + 1;
+        if (j == 0 || (double)term->df < df)
+            df = (double)term->df;
+    }
+    char *text = arena_alloc(&s->ctx->arena, len + 1);
+    if (!text)
+        return WARTA_ENOMEM;
+    size_t at = 0;
+    for (uint32_t j = 0; j < l->nterms; j++) {
+        const qterm *term = &p->terms[l->terms[j]];
+        if (j)
+            text[at++] = ' ';
+        memcpy(text + at, term->text, term->len);
+        at += term->len;
+    }
+    text[at] = '\0';
+    e->term = text;
+    e->term_len = at;
+    e->field = l->kind == QL_PHRASE ? (l->title ? "title phrase" : "phrase")
+                                    : (l->title ? "title" : "text");
+    e->tf = tf;
+    e->df = df;
+    e->idf = l->idf;
+    e->dl = dl;
+    e->avgdl = s->x.p.avgdl;
+    e->score = sc;
+    return 0;
+}
+
+/* Adds the explanation of hit h (its own cursors, opened again). */
 static int explain_hit(search *s, const qhit *h, warta_hit *out)
 {
     qplan *p = &s->plan;
-    qarena *a = &s->ctx->arena;
     int rc = open_cursors(s, h->seg);
     if (rc)
         return rc;
     s->x.r = seg_snapshot_segment(s->snap, h->seg);
-    warta_explain *ex = arena_calloc(a, p->nleaves ? p->nleaves : 1, sizeof *ex);
+    warta_explain *ex = arena_calloc(&s->ctx->arena, p->nleaves ? p->nleaves : 1, sizeof *ex);
     if (!ex)
         return WARTA_ENOMEM;
     size_t n = 0;
-    uint32_t dl = seg_doc_len(s->x.r, h->doc);
-    for (size_t i = 0; i < p->nleaves; i++) {
-        qleaf *l = &p->leaves[i];
-        double tf = 0;
-        double sc = qexec_leaf_score(&s->x, l, h->doc, &tf);
-        if (tf <= 0)
-            continue;
-        /* Excluded leaves never match a hit; required and optional do. */
-        warta_explain *e = &ex[n++];
-        wbuf b = WBUF_INIT;
-        double df = 0;
-        for (uint32_t j = 0; j < l->nterms; j++) {
-            const qterm *t = &p->terms[l->terms[j]];
-            if (j)
-                wbuf_putc(&b, ' ');
-            wbuf_append(&b, t->text, t->len);
-            if (j == 0 || (double)t->df < df)
-                df = (double)t->df;
-        }
-        if (b.oom) {
-            wbuf_free(&b);
-            return WARTA_ENOMEM;
-        }
-        e->term = keep(a, b.data ? b.data : "", b.len, &e->term_len);
-        wbuf_free(&b);
-        e->field = l->kind == QL_PHRASE ? (l->title ? "title phrase" : "phrase")
-                                        : (l->title ? "title" : "text");
-        e->tf = tf;
-        e->df = df;
-        e->idf = l->idf;
-        e->dl = dl;
-        e->avgdl = s->x.p.avgdl;
-        e->score = sc;
-    }
+    rc = explain_tree(s, p->root, h->doc, seg_doc_len(s->x.r, h->doc), ex, &n);
+    if (rc)
+        return rc;
     out->explain = ex;
     out->nexplain = n;
     return 0;
