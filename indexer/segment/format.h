@@ -204,6 +204,12 @@ int docstore_next(const uint8_t **p, const uint8_t *end, seg_doc *out);
  * text + 15 % at 30 % less CPU than level 6. */
 #define DOCSTORE_LEVEL 5
 #define DOCSTORE_BLOCK (64 * 1024)
+/* deflateTune() parameters used with DOCSTORE_LEVEL: level 5's, with the
+ * match chain cut from 32 to 24. */
+#define DOCSTORE_GOOD 8
+#define DOCSTORE_LAZY 16
+#define DOCSTORE_NICE 32
+#define DOCSTORE_CHAIN 24
 
 /* ------------------------------------------------------------------------ */
 /* Segment file writer (segwrite.c)                                         */
