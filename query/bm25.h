@@ -77,8 +77,8 @@ static inline double bm25_term(const bm25 *p, double idf, double tf, double norm
 }
 
 /* An upper bound of bm25_term() over the documents a seg_bound describes
- * (segment.h "Block bounds"): the weight at (max tf', min dl), or through
- * the tf/dl ratio when that is smaller, times BM25_SLACK. */
+ * (segment.h "Block bounds"): the largest weight any (tf', dl) allowed by
+ * the block's max tf', min dl and max tf'/dl can reach, times BM25_SLACK. */
 static inline double bm25_bound(const bm25 *p, double idf, const seg_bound *s, bool title_only)
 {
     double mtf, rtf;
@@ -92,14 +92,19 @@ static inline double bm25_bound(const bm25 *p, double idf, const seg_bound *s, b
         mtf = (double)s->max_tf;
         rtf = (double)s->ratio_tf;
     }
-    if (mtf <= 0)
+    if (mtf <= 0 || rtf <= 0)
         return 0.0;
-    double w = mtf / (mtf + bm25_norm(p, s->min_dl));
-    if (p->k1 > 0 && p->b > 0) {
-        double w2 = rtf / 65535.0 * p->avgdl / (p->k1 * p->b);
-        if (w2 < w)
-            w = w2;
-    }
+    /* Every document has tf' <= min(mtf, r*dl) with r = rtf/65535 and
+     * dl >= min_dl.  For a fixed dl the weight grows with tf', so it is at
+     * most g(dl) = t/(t + norm(dl)) with t = min(mtf, r*dl); g grows with
+     * dl while r*dl < mtf and shrinks after, so its largest value is at
+     * dl = max(min_dl, mtf/r). */
+    double r = rtf / 65535.0;
+    double dl = (double)s->min_dl;
+    if (mtf / r > dl)
+        dl = mtf / r;
+    double t = r * dl < mtf ? r * dl : mtf;
+    double w = t / (t + p->c0 + p->c1 * dl);
     if (w > 1.0)
         w = 1.0;
     return idf * p->k1p1 * w * BM25_SLACK;
