@@ -171,3 +171,63 @@ Test(docstore, reports_a_damaged_block)
     warta_index_close(ix);
     fx_rmdir(dir);
 }
+
+Test(docstore, ids_and_titles_roundtrip_byte_for_byte)
+{
+    static const char *const titles[] = {
+        "", " ", "  ", "Banjir Jakarta", "Banjir  Jakarta", " Banjir Jakarta ", "Banjir",
+        "banjir banjir banjir", "Gempa: 5,6 SR di \xc3\xa9 Maluku!", "a b c d e f g h i j k l m n",
+        "Banjir Jakarta", "x", "Banjir", "   tiga spasi di depan",
+    };
+    const size_t nt = sizeof titles / sizeof titles[0];
+    char dir[64];
+    fx_tmpdir(dir, sizeof dir);
+    warta_writer_options o = fx_opts(2);
+    warta_writer *w;
+    char err[512];
+    cr_assert_eq(warta_writer_open(&w, dir, &o, err, sizeof err), 0, "%s", err);
+    char ids[100][64];
+    for (unsigned i = 0; i < 100; i++) {
+        if (i % 9 == 0)
+            snprintf(ids[i], sizeof ids[i], "z%u", i);
+        else if (i % 5 == 0)
+            snprintf(ids[i], sizeof ids[i], "clickid-fimela-%05u-panjang-sekali-%u", i, i * 7);
+        else
+            snprintf(ids[i], sizeof ids[i], "clickid-fimela-%05u", i);
+        warta_article a;
+        memset(&a, 0, sizeof a);
+        a.id = ids[i];
+        a.id_len = strlen(ids[i]);
+        a.title = titles[i % nt];
+        a.title_len = strlen(titles[i % nt]);
+        a.body = "isi";
+        a.body_len = 3;
+        cr_assert_eq(warta_writer_add(w, &a), 0);
+    }
+    cr_assert_eq(warta_writer_commit(w), 0);
+    warta_writer_close(w);
+    warta_index *ix;
+    cr_assert_eq(warta_index_open(&ix, dir, err, sizeof err), 0, "%s", err);
+    seg_reader *r = seg_snapshot_segment(seg_index_snapshot(ix), 0);
+    wbuf scratch = WBUF_INIT;
+    for (unsigned i = 0; i < 100; i++) {
+        const char *id, *title;
+        size_t il, tl;
+        cr_assert_eq(seg_doc_head(r, i, &scratch, &id, &il, &title, &tl), 0);
+        cr_assert_eq(il, strlen(ids[i]));
+        cr_assert_eq(memcmp(id, ids[i], il), 0, "id %u", i);
+        cr_assert_eq(tl, strlen(titles[i % nt]), "title %u", i);
+        cr_assert_eq(memcmp(title ? title : "", titles[i % nt], tl), 0, "title %u", i);
+        seg_doc sd;
+        cr_assert_eq(seg_doc_fetch(r, i, &scratch, &sd), 0);
+        cr_assert_eq(sd.title_len, tl);
+        cr_assert_eq(memcmp(sd.id, ids[i], il), 0);
+        cr_assert_eq(sd.body_len, 3);
+    }
+    cr_assert_eq(seg_doc_head(r, 100, &scratch, &(const char *){NULL}, &(size_t){0},
+                              &(const char *){NULL}, &(size_t){0}), WARTA_EINVAL);
+    wbuf_free(&scratch);
+    warta_index_close(ix);
+    cr_assert_eq(warta_index_check(dir, err, sizeof err), 0, "%s", err);
+    fx_rmdir(dir);
+}
