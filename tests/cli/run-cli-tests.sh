@@ -7,8 +7,8 @@
 # NAME.code.  Volatile text (timings) is the case's business: a case pipes
 # through sed when it must.  --update rewrites the expected files instead.
 set -u
-warta=$1
-casedir=$2/cases
+warta=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+casedir=$(cd "$2" && pwd)/cases
 src=$(cd "$2/../.." && pwd)
 update=${3:-}
 export LC_ALL=C WARTA="$warta" SRC="$src"
