@@ -221,6 +221,11 @@ struct segw_docinfo {
     wbuf ids;                   /* FMT_ID_ENTRY per document, unsorted */
     wbuf heads;                 /* head records, back to back */
     wbuf head_off;              /* u32 per document: offset of its head record */
+    /* or, when set, where ids and titles come from (merge): called for
+     * documents 0..ndocs-1 in order, twice; out's strings live until the
+     * next call */
+    int (*head_get)(void *ctx, uint32_t doc, seg_doc *out);
+    void *head_ctx;
     uint32_t ndocs;
 };
 

@@ -18,15 +18,16 @@
 /* A distinct title word while encoding. */
 typedef struct hword {
     uint64_t hash;
-    const char *p;              /* its bytes (in the raw head records) */
-    uint32_t len;
+    uint32_t off, len;          /* its bytes in the word arena */
     uint32_t count;             /* occurrences */
     uint32_t code;              /* 0: stored literally, else its code */
+    bool used;                  /* slot holds a word */
 } hword;
 
 typedef struct hwords {
     hword *e;                   /* open addressing */
     uint32_t cap, n;
+    wbuf arena;                 /* the words' bytes */
 } hwords;
 
 static uint64_t word_hash(const char *p, size_t n)
@@ -47,10 +48,10 @@ static hword *words_find(hwords *t, const char *p, size_t len, bool add, int *rc
             return NULL;
         }
         for (uint32_t i = 0; i < t->cap; i++) {
-            if (!t->e[i].p)
+            if (!t->e[i].used)
                 continue;
             uint32_t k = (uint32_t)t->e[i].hash & (nc - 1);
-            while (e[k].p)
+            while (e[k].used)
                 k = (k + 1) & (nc - 1);
             e[k] = t->e[i];
         }
@@ -62,55 +63,67 @@ static hword *words_find(hwords *t, const char *p, size_t len, bool add, int *rc
         return NULL;
     uint64_t h = word_hash(p, len);
     uint32_t k = (uint32_t)h & (t->cap - 1);
-    while (t->e[k].p) {
-        if (t->e[k].hash == h && t->e[k].len == len && memcmp(t->e[k].p, p, len) == 0)
+    while (t->e[k].used) {
+        if (t->e[k].hash == h && t->e[k].len == len &&
+            memcmp(t->arena.data + t->e[k].off, p, len) == 0)
             return &t->e[k];
         k = (k + 1) & (t->cap - 1);
     }
     if (!add)
         return NULL;
-    /* an empty word (two spaces in a row) needs a non-NULL pointer too */
-    t->e[k].p = len ? p : "";
+    t->e[k].used = true;
+    t->e[k].off = (uint32_t)t->arena.len;
     t->e[k].len = (uint32_t)len;
     t->e[k].hash = h;
+    wbuf_append(&t->arena, p, len);
+    if (t->arena.oom || t->arena.len > UINT32_MAX) {
+        *rc = WARTA_ENOMEM;
+        return NULL;
+    }
     t->n++;
     return &t->e[k];
 }
 
-static int word_rank_cmp(const void *a, const void *b)
+static int word_rank_cmp(const void *a, const void *b, void *ctx)
 {
+    const hwords *t = ctx;
     const hword *x = *(hword *const *)a, *y = *(hword *const *)b;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
     size_t m = x->len < y->len ? x->len : y->len;
-    int c = memcmp(x->p, y->p, m);
+    int c = memcmp(t->arena.data + x->off, t->arena.data + y->off, m);
     if (c)
         return c;
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* The raw head record of document d: id and title. */
-static void raw_head(const segw_docinfo *di, uint32_t d, seg_doc *out)
+/* Document d's id and title: from the raw head records, or from the
+ * docinfo's source (merge). */
+static int get_head(const segw_docinfo *di, uint32_t d, seg_doc *out)
 {
+    memset(out, 0, sizeof *out);
+    if (di->head_get)
+        return di->head_get(di->head_ctx, d, out);
     const uint8_t *p = (const uint8_t *)di->heads.data + le32_get(di->head_off.data + 4 * (size_t)d);
     const uint8_t *end = d + 1 < di->ndocs
                              ? (const uint8_t *)di->heads.data +
                                    le32_get(di->head_off.data + 4 * (size_t)d + 4)
                              : (const uint8_t *)di->heads.data + di->heads.len;
-    memset(out, 0, sizeof *out);
-    docstore_head_next(&p, end, out);
+    return docstore_head_next(&p, end, out);
 }
 
 int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
 {
-    hwords t = {NULL, 0, 0};
+    hwords t;
+    memset(&t, 0, sizeof t);
     hword **order = NULL;
+    wbuf prev = WBUF_INIT;
     int rc = 0;
-    /* count the title words */
+    /* pass 1: count the title words */
     for (uint32_t d = 0; d < di->ndocs && !rc; d++) {
         seg_doc h;
-        raw_head(di, d, &h);
-        if (!h.title_len)
+        rc = get_head(di, d, &h);
+        if (rc || !h.title_len)
             continue;
         const char *s = h.title, *end = h.title + h.title_len;
         for (;;) {
@@ -132,10 +145,10 @@ int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
         if (!order)
             rc = WARTA_ENOMEM;
         for (uint32_t i = 0; !rc && i < t.cap; i++)
-            if (t.e[i].p && t.e[i].count >= 2)
+            if (t.e[i].used && t.e[i].count >= 2)
                 order[nwords++] = &t.e[i];
         if (!rc)
-            qsort(order, nwords, sizeof *order, word_rank_cmp);
+            qsort_r(order, nwords, sizeof *order, word_rank_cmp, &t);
         for (uint32_t i = 0; !rc && i < nwords; i++)
             order[i]->code = i + 1;
     }
@@ -143,7 +156,7 @@ int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
     wbuf words = WBUF_INIT;
     for (uint32_t i = 0; !rc && i < nwords; i++) {
         wbuf_put_varint(&words, order[i]->len);
-        wbuf_append(&words, order[i]->p, order[i]->len);
+        wbuf_append(&words, t.arena.data + order[i]->off, order[i]->len);
     }
     wbuf_put_u32le(index, nblocks);
     wbuf_put_u32le(index, nwords);
@@ -160,9 +173,7 @@ int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
     if (index->oom || words.oom)
         rc = WARTA_ENOMEM;
     wbuf_free(&words);
-    /* the records */
-    const char *prev = NULL;
-    size_t prev_len = 0;
+    /* pass 2: the records */
     size_t block_start = 0;
     for (uint32_t d = 0; d < di->ndocs && !rc; d++) {
         if (d % FMT_HEADS_CHUNK == 0) {
@@ -176,19 +187,20 @@ int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
             for (int k = 0; k < 4; k++)
                 ix[offs_at + 4 * b + k] = (uint8_t)(data->len >> (8 * k));
             block_start = data->len;
-            prev = NULL;
-            prev_len = 0;
+            wbuf_reset(&prev);
         }
         seg_doc h;
-        raw_head(di, d, &h);
+        rc = get_head(di, d, &h);
+        if (rc)
+            break;
         size_t shared = 0;
-        while (prev && shared < prev_len && shared < h.id_len && prev[shared] == h.id[shared])
+        while (shared < prev.len && shared < h.id_len && prev.data[shared] == h.id[shared])
             shared++;
         wbuf_put_varint(data, shared);
         wbuf_put_varint(data, h.id_len - shared);
         wbuf_append(data, h.id ? h.id + shared : "", h.id_len - shared);
-        prev = h.id;
-        prev_len = h.id_len;
+        wbuf_reset(&prev);
+        wbuf_append(&prev, h.id ? h.id : "", h.id_len);
         if (!h.title_len) {
             wbuf_put_varint(data, 0);
             continue;
@@ -222,10 +234,12 @@ int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
             ix[offs_at + 4 * nblocks + k] = (uint8_t)(data->len >> (8 * k));
         }
     }
-    if (!rc && (data->oom || index->oom || data->len > UINT32_MAX))
+    if (!rc && (data->oom || index->oom || prev.oom || data->len > UINT32_MAX))
         rc = WARTA_ENOMEM;
     wfree(order);
     wfree(t.e);
+    wbuf_free(&t.arena);
+    wbuf_free(&prev);
     return rc;
 }
 

@@ -21,6 +21,52 @@ typedef struct merge_in {
     int have;                   /* it holds a term */
 } merge_in;
 
+/* Walks the surviving documents of the inputs in order, for heads_encode. */
+typedef struct head_walk {
+    merge_in *in;               /* the inputs */
+    size_t n;
+    size_t k;                   /* input of the next document */
+    uint32_t d;                 /* its docid there */
+    uint32_t next;              /* output docid it gets */
+    wbuf scratch;               /* the decoded id and title */
+    char *errmsg;
+    size_t errlen;
+} head_walk;
+
+static int walk_head(void *ctx, uint32_t doc, seg_doc *out)
+{
+    head_walk *h = ctx;
+    if (doc < h->next) { /* the second pass starts over */
+        h->k = 0;
+        h->d = 0;
+        h->next = 0;
+    }
+    for (;;) {
+        if (h->k >= h->n)
+            return WARTA_EINVAL;
+        seg_reader *r = h->in[h->k].r;
+        if (h->d >= r->ndocs) {
+            h->k++;
+            h->d = 0;
+            continue;
+        }
+        if (h->in[h->k].map[h->d] == UINT32_MAX) {
+            h->d++;
+            continue;
+        }
+        if (h->next == doc)
+            break;
+        h->next++;
+        h->d++;
+    }
+    seg_reader *r = h->in[h->k].r;
+    int rc = seg_doc_head(r, h->d, &h->scratch, &out->id, &out->id_len, &out->title,
+                         &out->title_len);
+    if (rc && rc != WARTA_ENOMEM)
+        snprintf(h->errmsg, h->errlen, "%s", seg_reader_errmsg(r));
+    return rc;
+}
+
 static int grow_u32(uint32_t **p, uint32_t *cap, uint32_t need)
 {
     if (need <= *cap)
@@ -135,7 +181,6 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
     uint32_t *docs = NULL, *tfs = NULL, *ttfs = NULL, *plen = NULL;
     uint32_t cap_docs = 0, cap_tfs = 0, cap_ttfs = 0, cap_plen = 0;
     uint64_t npostings = 0, npositions = 0;
-    wbuf hscratch = WBUF_INIT;
     int rc = segw_open(&w, dir, new_id);
     if (rc) {
         snprintf(errmsg, errlen, "%s", w.errmsg);
@@ -170,18 +215,6 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
             if (s != SEG_SOURCE_NONE)
                 o = source_table_add(&st, r->source_name[s], r->source_len[s], &rc);
             wbuf_put_u32le(&di.src, o);
-            seg_doc h;
-            int hr = seg_doc_head(r, d, &hscratch, &h.id, &h.id_len, &h.title, &h.title_len);
-            if (hr) {
-                rc = hr;
-                snprintf(errmsg, errlen, "%s", seg_reader_errmsg(r));
-                break;
-            }
-            wbuf_put_u32le(&di.head_off, (uint32_t)di.heads.len);
-            wbuf_put_varint(&di.heads, h.id_len);
-            wbuf_append(&di.heads, h.id ? h.id : "", h.id_len);
-            wbuf_put_varint(&di.heads, h.title_len);
-            wbuf_append(&di.heads, h.title ? h.title : "", h.title_len);
         }
         for (uint32_t i = 0; i < r->ndocs; i++) {
             const uint8_t *e = r->ids + (size_t)i * FMT_ID_ENTRY;
@@ -311,7 +344,7 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
         /* the inputs' pages were read once: let them go, so a merge's
          * resident memory does not grow with the inputs */
         since_release += post.len + pos.len;
-        if (since_release > ((size_t)8 << 20)) {
+        if (since_release > ((size_t)2 << 20)) {
             since_release = 0;
             for (size_t k = 0; k < n; k++)
                 madvise((void *)in[k].r->map, in[k].r->map_len, MADV_DONTNEED);
@@ -321,6 +354,15 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
     if (!rc && w.err)
         rc = w.err;
     dict_builder_finish(&dict, &rc);
+    head_walk hw;
+    memset(&hw, 0, sizeof hw);
+    hw.in = in;
+    hw.n = n;
+    hw.next = UINT32_MAX; /* forces a start from the first input */
+    hw.errmsg = errmsg;
+    hw.errlen = errlen;
+    di.head_get = walk_head;
+    di.head_ctx = &hw;
     if (!rc) {
         rc = segw_finish(&w, &di, &dict, &st, npostings, npositions);
         if (rc)
@@ -348,7 +390,7 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
     wbuf_free(&post);
     wbuf_free(&pos);
     wbuf_free(&posbuf);
-    wbuf_free(&hscratch);
+    wbuf_free(&hw.scratch);
     dict_builder_free(&dict);
     segw_docinfo_free(&di);
     source_table_free(&st);
