@@ -300,6 +300,11 @@ void source_table_free(source_table *t);
 int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del_gen,
                     char *errmsg, size_t errlen);
 void seg_reader_close(seg_reader *r);
+/* Opens a segment from bytes in memory (borrowed; they must outlive the
+ * reader and have 8 readable bytes past len) with no deletions: for fuzz
+ * targets and tests.  Same checks and codes as seg_reader_open. */
+int seg_reader_open_bytes(seg_reader **out, const void *p, size_t len, uint64_t id,
+                          char *errmsg, size_t errlen);
 void seg_reader_set_error(seg_reader *r, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

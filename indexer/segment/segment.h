@@ -105,6 +105,7 @@ struct seg_reader {
     char *path;                     /* file name, for messages */
     const uint8_t *map;             /* the whole file, mmapped read-only */
     size_t map_len;                 /* its length */
+    bool map_borrowed;              /* map belongs to the caller (seg_reader_open_bytes) */
     int fd;                         /* kept open: holds the shared flock */
     uint64_t id;                    /* segment number (file name) */
     uint32_t ndocs;                 /* documents, deleted ones included */

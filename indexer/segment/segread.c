@@ -49,7 +49,7 @@ void seg_reader_close(seg_reader *r)
 {
     if (!r)
         return;
-    if (r->map)
+    if (r->map && !r->map_borrowed)
         munmap((void *)r->map, r->map_len);
     if (r->fd >= 0)
         close(r->fd);
@@ -116,6 +116,215 @@ typedef struct toc_entry {
     uint64_t off, len;
 } toc_entry;
 
+/* Checks and sets up everything of r from its bytes (r->map, r->map_len). */
+static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
+{
+    int rc = 0;
+    const uint8_t *p = r->map;
+    if (memcmp(p, FMT_SEG_MAGIC, 8) != 0) {
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta segment (bad magic)", r->path);
+        return rc;
+    }
+    if (le32_get(p + 8) != FMT_VERSION) {
+        rc = fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
+                  "(rebuild the index with this version)", r->path, le32_get(p + 8), FMT_VERSION);
+        return rc;
+    }
+    if (le64_get(p + 16) != id) {
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: segment number does not match its name",
+                  r->path);
+        return rc;
+    }
+    const uint8_t *t = p + r->map_len - FMT_TRAILER_LEN;
+    uint64_t toc_off = le64_get(t);
+    uint32_t toc_len = le32_get(t + 8), toc_crc = le32_get(t + 12);
+    if (memcmp(t + 16, FMT_SEG_TAIL, 8) != 0 || toc_off < FMT_HEADER_LEN ||
+        toc_off > r->map_len - FMT_TRAILER_LEN || toc_len != r->map_len - FMT_TRAILER_LEN - toc_off ||
+        toc_len < 40 || wcrc32(0, p + toc_off, toc_len) != toc_crc) {
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or damaged (bad trailer or table "
+                  "of contents; rebuild the index)", r->path);
+        return rc;
+    }
+    const uint8_t *toc = p + toc_off;
+    uint32_t nsec = le32_get(toc);
+    r->ndocs = le32_get(toc + 4);
+    r->nterms = le64_get(toc + 8);
+    r->npostings = le64_get(toc + 16);
+    r->npositions = le64_get(toc + 24);
+    r->sum_dl = le64_get(toc + 32);
+    if ((uint64_t)nsec * FMT_TOC_ENTRY != toc_len - 40 || r->ndocs == UINT32_MAX) {
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: table of contents is malformed", r->path);
+        return rc;
+    }
+    toc_entry sec[SEC_COUNT];
+    memset(sec, 0, sizeof sec);
+    bool seen[SEC_COUNT] = {false};
+    for (uint32_t i = 0; i < nsec; i++) {
+        const uint8_t *e = toc + 40 + (size_t)i * FMT_TOC_ENTRY;
+        toc_entry x = {le32_get(e), le32_get(e + 4), le64_get(e + 8), le64_get(e + 16)};
+        if (x.kind == 0 || x.kind >= SEC_COUNT || seen[x.kind] || x.off < FMT_HEADER_LEN ||
+            x.off > toc_off || x.len > toc_off - x.off) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: table of contents is malformed",
+                      r->path);
+            return rc;
+        }
+        seen[x.kind] = true;
+        sec[x.kind] = x;
+    }
+    for (int k = 1; k < SEC_COUNT; k++) {
+        if (!seen[k]) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d missing", r->path, k);
+            return rc;
+        }
+        /* small sections are checked now; postings, positions, dictionary
+         * blocks, stored text and ids when first used (segment.h) */
+        bool now = k != SEC_STORE && k != SEC_POST && k != SEC_POS && k != SEC_DICT &&
+                   k != SEC_IDS && k != SEC_HEADS;
+        if (now && wcrc32(0, p + sec[k].off, sec[k].len) != sec[k].crc) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d fails its checksum "
+                      "(the index is damaged; rebuild it)", r->path, k);
+            return rc;
+        }
+    }
+    uint64_t n = r->ndocs;
+    if (sec[SEC_DL].len != 4 * n || sec[SEC_TL].len != 2 * n || sec[SEC_DATE].len != 8 * n ||
+        sec[SEC_SRC].len != 4 * n || sec[SEC_IDS].len != (uint64_t)FMT_ID_ENTRY * n ||
+        sec[SEC_DICT_INDEX].len % FMT_DICT_ENTRY != 0 || (n && sec[SEC_DL].off % 4)) {
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: per-document sections have wrong sizes",
+                  r->path);
+        return rc;
+    }
+    r->dl = p + sec[SEC_DL].off;
+    r->tl = p + sec[SEC_TL].off;
+    r->date = p + sec[SEC_DATE].off;
+    r->src = p + sec[SEC_SRC].off;
+    r->ids = p + sec[SEC_IDS].off;
+    r->ids_crc = sec[SEC_IDS].crc;
+    r->post = p + sec[SEC_POST].off;
+    r->post_len = sec[SEC_POST].len;
+    r->pos = p + sec[SEC_POS].off;
+    r->pos_len = sec[SEC_POS].len;
+    r->dict_data = p + sec[SEC_DICT].off;
+    r->dict_len = sec[SEC_DICT].len;
+    r->dict_index = p + sec[SEC_DICT_INDEX].off;
+    r->ndict_blocks = (uint32_t)(sec[SEC_DICT_INDEX].len / FMT_DICT_ENTRY);
+    r->dict_keys = p + sec[SEC_DICT_KEYS].off;
+    r->dict_keys_len = sec[SEC_DICT_KEYS].len;
+    r->ds = p + sec[SEC_STORE].off;
+    r->ds_len = sec[SEC_STORE].len;
+    r->bytes_dict = sec[SEC_DICT].len + sec[SEC_DICT_INDEX].len + sec[SEC_DICT_KEYS].len;
+    r->bytes_post = sec[SEC_POST].len;
+    r->bytes_pos = sec[SEC_POS].len;
+    r->bytes_docinfo = sec[SEC_DL].len + sec[SEC_TL].len + sec[SEC_DATE].len + sec[SEC_SRC].len +
+                       sec[SEC_SOURCES].len;
+    r->bytes_store = sec[SEC_STORE].len + sec[SEC_STORE_INDEX].len;
+    r->bytes_ids = sec[SEC_IDS].len;
+    r->bytes_heads = sec[SEC_HEADS].len + sec[SEC_HEADS_INDEX].len;
+    rc = heads_reader_init(r, p + sec[SEC_HEADS_INDEX].off, sec[SEC_HEADS_INDEX].len,
+                           p + sec[SEC_HEADS].off, sec[SEC_HEADS].len);
+    if (rc) {
+        if (rc == WARTA_ECORRUPT)
+            fail(errmsg, errlen, rc, "%s: ids and titles index is malformed", r->path);
+        return rc;
+    }
+    if (r->nterms != 0 && r->ndict_blocks == 0) {
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: dictionary missing", r->path);
+        return rc;
+    }
+    rc = dict_reader_init(r);
+    if (rc) {
+        if (rc == WARTA_ECORRUPT)
+            fail(errmsg, errlen, rc, "%s: dictionary index is malformed", r->path);
+        return rc;
+    }
+    /* sources */
+    {
+        const uint8_t *q = p + sec[SEC_SOURCES].off, *end = q + sec[SEC_SOURCES].len;
+        if (end - q < 4 || le32_get(q) > (uint64_t)(end - q)) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source table is malformed", r->path);
+            return rc;
+        }
+        r->nsources = le32_get(q);
+        q += 4;
+        r->source_name = wcalloc((size_t)r->nsources + 1, sizeof *r->source_name);
+        r->source_len = wcalloc((size_t)r->nsources + 1, sizeof *r->source_len);
+        if (!r->source_name || !r->source_len) {
+            rc = WARTA_ENOMEM;
+            return rc;
+        }
+        for (uint32_t i = 0; i < r->nsources; i++) {
+            uint64_t len;
+            if (!varint_get(&q, end, &len) || len > (uint64_t)(end - q)) {
+                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source table is malformed",
+                          r->path);
+                return rc;
+            }
+            r->source_name[i] = (const char *)q;
+            r->source_len[i] = (uint32_t)len;
+            q += len;
+        }
+        for (uint32_t i = 0; i < r->ndocs; i++) {
+            uint32_t s = seg_doc_source(r, i);
+            if (s != SEG_SOURCE_NONE && s >= r->nsources) {
+                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source id out of range", r->path);
+                return rc;
+            }
+        }
+    }
+    /* document store index */
+    {
+        const uint8_t *q = p + sec[SEC_STORE_INDEX].off, *end = q + sec[SEC_STORE_INDEX].len;
+        if (end - q < 8) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
+            return rc;
+        }
+        r->ds_nblocks = le32_get(q);
+        r->ds_ndicts = le32_get(q + 4);
+        q += 8;
+        if ((uint64_t)r->ds_nblocks * FMT_STORE_ENTRY > (uint64_t)(end - q) ||
+            r->ds_ndicts > 0xFFFF) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
+            return rc;
+        }
+        r->ds_index = q;
+        uint32_t next = 0;
+        for (uint32_t b = 0; b < r->ds_nblocks; b++) {
+            const uint8_t *e = q + (size_t)b * FMT_STORE_ENTRY;
+            if (le32_get(e + 16) != next || le32_get(e + 20) == 0 ||
+                le32_get(e + 20) > r->ndocs - next) {
+                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed",
+                          r->path);
+                return rc;
+            }
+            next += le32_get(e + 20);
+        }
+        if (next != r->ndocs) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index does not cover every "
+                      "document", r->path);
+            return rc;
+        }
+        q += (size_t)r->ds_nblocks * FMT_STORE_ENTRY;
+        r->ds_dict = wcalloc((size_t)r->ds_ndicts + 1, sizeof *r->ds_dict);
+        r->ds_dict_len = wcalloc((size_t)r->ds_ndicts + 1, sizeof *r->ds_dict_len);
+        if (!r->ds_dict || !r->ds_dict_len) {
+            rc = WARTA_ENOMEM;
+            return rc;
+        }
+        for (uint32_t i = 0; i < r->ds_ndicts; i++) {
+            if (end - q < 4 || le32_get(q) > (uint64_t)(end - q - 4) || le32_get(q) > 32768) {
+                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store dictionaries are malformed",
+                          r->path);
+                return rc;
+            }
+            r->ds_dict_len[i] = le32_get(q);
+            r->ds_dict[i] = q + 4;
+            q += 4 + r->ds_dict_len[i];
+        }
+    }
+    r->live_dl = r->sum_dl;
+    return 0;
+}
+
 int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del_gen,
                     char *errmsg, size_t errlen)
 {
@@ -162,208 +371,9 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
         goto out_close;
     }
     r->map = m;
-    const uint8_t *p = r->map;
-    if (memcmp(p, FMT_SEG_MAGIC, 8) != 0) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta segment (bad magic)", r->path);
+    rc = reader_parse(r, id, errmsg, errlen);
+    if (rc)
         goto out_close;
-    }
-    if (le32_get(p + 8) != FMT_VERSION) {
-        rc = fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
-                  "(rebuild the index with this version)", r->path, le32_get(p + 8), FMT_VERSION);
-        goto out_close;
-    }
-    if (le64_get(p + 16) != id) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: segment number does not match its name",
-                  r->path);
-        goto out_close;
-    }
-    const uint8_t *t = p + r->map_len - FMT_TRAILER_LEN;
-    uint64_t toc_off = le64_get(t);
-    uint32_t toc_len = le32_get(t + 8), toc_crc = le32_get(t + 12);
-    if (memcmp(t + 16, FMT_SEG_TAIL, 8) != 0 || toc_off < FMT_HEADER_LEN ||
-        toc_off > r->map_len - FMT_TRAILER_LEN || toc_len != r->map_len - FMT_TRAILER_LEN - toc_off ||
-        toc_len < 40 || wcrc32(0, p + toc_off, toc_len) != toc_crc) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or damaged (bad trailer or table "
-                  "of contents; rebuild the index)", r->path);
-        goto out_close;
-    }
-    const uint8_t *toc = p + toc_off;
-    uint32_t nsec = le32_get(toc);
-    r->ndocs = le32_get(toc + 4);
-    r->nterms = le64_get(toc + 8);
-    r->npostings = le64_get(toc + 16);
-    r->npositions = le64_get(toc + 24);
-    r->sum_dl = le64_get(toc + 32);
-    if ((uint64_t)nsec * FMT_TOC_ENTRY != toc_len - 40 || r->ndocs == UINT32_MAX) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: table of contents is malformed", r->path);
-        goto out_close;
-    }
-    toc_entry sec[SEC_COUNT];
-    memset(sec, 0, sizeof sec);
-    bool seen[SEC_COUNT] = {false};
-    for (uint32_t i = 0; i < nsec; i++) {
-        const uint8_t *e = toc + 40 + (size_t)i * FMT_TOC_ENTRY;
-        toc_entry x = {le32_get(e), le32_get(e + 4), le64_get(e + 8), le64_get(e + 16)};
-        if (x.kind == 0 || x.kind >= SEC_COUNT || seen[x.kind] || x.off < FMT_HEADER_LEN ||
-            x.off > toc_off || x.len > toc_off - x.off) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: table of contents is malformed",
-                      r->path);
-            goto out_close;
-        }
-        seen[x.kind] = true;
-        sec[x.kind] = x;
-    }
-    for (int k = 1; k < SEC_COUNT; k++) {
-        if (!seen[k]) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d missing", r->path, k);
-            goto out_close;
-        }
-        /* small sections are checked now; postings, positions, dictionary
-         * blocks, stored text and ids when first used (segment.h) */
-        bool now = k != SEC_STORE && k != SEC_POST && k != SEC_POS && k != SEC_DICT &&
-                   k != SEC_IDS && k != SEC_HEADS;
-        if (now && wcrc32(0, p + sec[k].off, sec[k].len) != sec[k].crc) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d fails its checksum "
-                      "(the index is damaged; rebuild it)", r->path, k);
-            goto out_close;
-        }
-    }
-    uint64_t n = r->ndocs;
-    if (sec[SEC_DL].len != 4 * n || sec[SEC_TL].len != 2 * n || sec[SEC_DATE].len != 8 * n ||
-        sec[SEC_SRC].len != 4 * n || sec[SEC_IDS].len != (uint64_t)FMT_ID_ENTRY * n ||
-        sec[SEC_DICT_INDEX].len % FMT_DICT_ENTRY != 0 || (n && sec[SEC_DL].off % 4)) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: per-document sections have wrong sizes",
-                  r->path);
-        goto out_close;
-    }
-    r->dl = p + sec[SEC_DL].off;
-    r->tl = p + sec[SEC_TL].off;
-    r->date = p + sec[SEC_DATE].off;
-    r->src = p + sec[SEC_SRC].off;
-    r->ids = p + sec[SEC_IDS].off;
-    r->ids_crc = sec[SEC_IDS].crc;
-    r->post = p + sec[SEC_POST].off;
-    r->post_len = sec[SEC_POST].len;
-    r->pos = p + sec[SEC_POS].off;
-    r->pos_len = sec[SEC_POS].len;
-    r->dict_data = p + sec[SEC_DICT].off;
-    r->dict_len = sec[SEC_DICT].len;
-    r->dict_index = p + sec[SEC_DICT_INDEX].off;
-    r->ndict_blocks = (uint32_t)(sec[SEC_DICT_INDEX].len / FMT_DICT_ENTRY);
-    r->dict_keys = p + sec[SEC_DICT_KEYS].off;
-    r->dict_keys_len = sec[SEC_DICT_KEYS].len;
-    r->ds = p + sec[SEC_STORE].off;
-    r->ds_len = sec[SEC_STORE].len;
-    r->bytes_dict = sec[SEC_DICT].len + sec[SEC_DICT_INDEX].len + sec[SEC_DICT_KEYS].len;
-    r->bytes_post = sec[SEC_POST].len;
-    r->bytes_pos = sec[SEC_POS].len;
-    r->bytes_docinfo = sec[SEC_DL].len + sec[SEC_TL].len + sec[SEC_DATE].len + sec[SEC_SRC].len +
-                       sec[SEC_SOURCES].len;
-    r->bytes_store = sec[SEC_STORE].len + sec[SEC_STORE_INDEX].len;
-    r->bytes_ids = sec[SEC_IDS].len;
-    r->bytes_heads = sec[SEC_HEADS].len + sec[SEC_HEADS_INDEX].len;
-    rc = heads_reader_init(r, p + sec[SEC_HEADS_INDEX].off, sec[SEC_HEADS_INDEX].len,
-                           p + sec[SEC_HEADS].off, sec[SEC_HEADS].len);
-    if (rc) {
-        if (rc == WARTA_ECORRUPT)
-            fail(errmsg, errlen, rc, "%s: ids and titles index is malformed", r->path);
-        goto out_close;
-    }
-    if (r->nterms != 0 && r->ndict_blocks == 0) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: dictionary missing", r->path);
-        goto out_close;
-    }
-    rc = dict_reader_init(r);
-    if (rc) {
-        if (rc == WARTA_ECORRUPT)
-            fail(errmsg, errlen, rc, "%s: dictionary index is malformed", r->path);
-        goto out_close;
-    }
-    /* sources */
-    {
-        const uint8_t *q = p + sec[SEC_SOURCES].off, *end = q + sec[SEC_SOURCES].len;
-        if (end - q < 4 || le32_get(q) > (uint64_t)(end - q)) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source table is malformed", r->path);
-            goto out_close;
-        }
-        r->nsources = le32_get(q);
-        q += 4;
-        r->source_name = wcalloc((size_t)r->nsources + 1, sizeof *r->source_name);
-        r->source_len = wcalloc((size_t)r->nsources + 1, sizeof *r->source_len);
-        if (!r->source_name || !r->source_len) {
-            rc = WARTA_ENOMEM;
-            goto out_close;
-        }
-        for (uint32_t i = 0; i < r->nsources; i++) {
-            uint64_t len;
-            if (!varint_get(&q, end, &len) || len > (uint64_t)(end - q)) {
-                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source table is malformed",
-                          r->path);
-                goto out_close;
-            }
-            r->source_name[i] = (const char *)q;
-            r->source_len[i] = (uint32_t)len;
-            q += len;
-        }
-        for (uint32_t i = 0; i < r->ndocs; i++) {
-            uint32_t s = seg_doc_source(r, i);
-            if (s != SEG_SOURCE_NONE && s >= r->nsources) {
-                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source id out of range", r->path);
-                goto out_close;
-            }
-        }
-    }
-    /* document store index */
-    {
-        const uint8_t *q = p + sec[SEC_STORE_INDEX].off, *end = q + sec[SEC_STORE_INDEX].len;
-        if (end - q < 8) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
-            goto out_close;
-        }
-        r->ds_nblocks = le32_get(q);
-        r->ds_ndicts = le32_get(q + 4);
-        q += 8;
-        if ((uint64_t)r->ds_nblocks * FMT_STORE_ENTRY > (uint64_t)(end - q) ||
-            r->ds_ndicts > 0xFFFF) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
-            goto out_close;
-        }
-        r->ds_index = q;
-        uint32_t next = 0;
-        for (uint32_t b = 0; b < r->ds_nblocks; b++) {
-            const uint8_t *e = q + (size_t)b * FMT_STORE_ENTRY;
-            if (le32_get(e + 16) != next || le32_get(e + 20) == 0 ||
-                le32_get(e + 20) > r->ndocs - next) {
-                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed",
-                          r->path);
-                goto out_close;
-            }
-            next += le32_get(e + 20);
-        }
-        if (next != r->ndocs) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index does not cover every "
-                      "document", r->path);
-            goto out_close;
-        }
-        q += (size_t)r->ds_nblocks * FMT_STORE_ENTRY;
-        r->ds_dict = wcalloc((size_t)r->ds_ndicts + 1, sizeof *r->ds_dict);
-        r->ds_dict_len = wcalloc((size_t)r->ds_ndicts + 1, sizeof *r->ds_dict_len);
-        if (!r->ds_dict || !r->ds_dict_len) {
-            rc = WARTA_ENOMEM;
-            goto out_close;
-        }
-        for (uint32_t i = 0; i < r->ds_ndicts; i++) {
-            if (end - q < 4 || le32_get(q) > (uint64_t)(end - q - 4) || le32_get(q) > 32768) {
-                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store dictionaries are malformed",
-                          r->path);
-                goto out_close;
-            }
-            r->ds_dict_len[i] = le32_get(q);
-            r->ds_dict[i] = q + 4;
-            q += 4 + r->ds_dict_len[i];
-        }
-    }
-    r->live_dl = r->sum_dl;
     if (del_gen) {
         char dn[96], dpath[4200];
         fmt_del_name(dn, sizeof dn, id, del_gen);
@@ -385,6 +395,37 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
 out_close:
     seg_reader_close(r);
     return rc;
+}
+
+int seg_reader_open_bytes(seg_reader **out, const void *p, size_t len, uint64_t id,
+                          char *errmsg, size_t errlen)
+{
+    *out = NULL;
+    seg_reader *r = wcalloc(1, sizeof *r);
+    if (!r)
+        return WARTA_ENOMEM;
+    r->fd = -1;
+    r->id = id;
+    r->path = wstrndup("(memory)", 8);
+    if (!r->path) {
+        seg_reader_close(r);
+        return WARTA_ENOMEM;
+    }
+    int rc = 0;
+    if (len < FMT_HEADER_LEN + FMT_TRAILER_LEN + 40) {
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated", r->path);
+    } else {
+        r->map = p;
+        r->map_len = len;
+        r->map_borrowed = true;
+        rc = reader_parse(r, id, errmsg, errlen);
+    }
+    if (rc) {
+        seg_reader_close(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
 }
 
 uint32_t seg_source_find(const seg_reader *r, const char *name, size_t len)
