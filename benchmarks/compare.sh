@@ -140,9 +140,11 @@ table=$work/table.md
     echo "| warta / FTS5 | $(ratio "$w_b2" "$f_b") (jobs 1: $(ratio "$w_b1" "$f_b")) | $(ratio "$w_ix" "$f_ix") | $(ratio "$w_mean" "$f_mean") | $(ratio "$w_p50" "$f_p50") | $(ratio "$w_p99" "$f_p99") |"
   [ "$use_xapian" = 1 ] &&
     echo "| warta / Xapian | $(ratio "$w_b2" "$x_b") (jobs 1: $(ratio "$w_b1" "$x_b")) | $(ratio "$w_ix" "$x_ix") | $(ratio "$w_mean" "$x_mean") | $(ratio "$w_p50" "$x_p50") | $(ratio "$w_p99" "$x_p99") |"
-  echo
-  echo "The noise probe times identical pieces of pure CPU work: when its p99 is far above its p50,"
-  echo "other jobs were competing for the cores and every engine's p99 (and mean) carries that delay."
+  if [ -n "$n_p50" ]; then
+    echo
+    echo "The noise probe times identical pieces of pure CPU work: when its p99 is far above its p50,"
+    echo "other jobs were competing for the cores and every engine's p99 (and mean) carries that delay."
+  fi
   echo
   echo "warta's whole index with the compressed document store: $(mb "$w_tot") MB; peak RSS while indexing (--jobs 2): $(fmt "$w_rss" 0) MB."
   [ "$use_fts5" = 1 ] &&

@@ -20,6 +20,7 @@ bench_build() {
       meson setup "$dir" "$bench_root" --buildtype=release >/dev/null || die "meson setup $dir failed"
     fi
     local targets
+    ninja -C "$dir" build.ninja >/dev/null || die "meson could not regenerate $dir"
     targets=$(ninja -C "$dir" -t targets all | awk -F: '$1 ~ /^(cli\/warta|benchmarks\/[a-z_0-9]+)$/ { print $1 }')
     # shellcheck disable=SC2086
     ninja -C "$dir" -j2 $targets >/dev/null || die "ninja -C $dir failed (run it to see why)"
