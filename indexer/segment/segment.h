@@ -15,7 +15,8 @@
  * checksum of a dictionary block, and of the postings and positions ranges of
  * the terms it holds, is checked the first time a term of that block is used
  * (a per-block flag remembers it, thread-safe); a document-store block's
- * checksum is checked at every fetch.  So no answer is ever computed from a
+ * checksum is checked at every fetch, an ids-and-titles block's on first use,
+ * the id table's on the first id lookup.  So no answer is ever computed from a
  * corrupt byte: such calls return WARTA_ECORRUPT and seg_reader_errmsg() names
  * the file.  seg_reader_verify() checks everything (warta check).
  */
