@@ -205,3 +205,45 @@ Test(segment, articles_without_text_or_date)
     cr_assert_eq(warta_index_check(dir, err, sizeof err), 0, "%s", err);
     fx_rmdir(dir);
 }
+
+/* A small index written by format version 1 is kept in tests/data/index-v1
+ * with its expected content; every later build must read it the same.
+ * WARTA_WRITE_GOLDEN=1 rewrites it (only when the format version changes). */
+Test(segment, golden_version_1_index_still_reads_the_same)
+{
+    const char *golden = WARTA_TEST_DATA "/index-v1";
+    const char *expect = WARTA_TEST_DATA "/index-v1.dump";
+    if (getenv("WARTA_WRITE_GOLDEN")) {
+        mkdir(WARTA_TEST_DATA, 0777);
+        fx_rmdir(golden);
+        fx_build(golden, 1, 7, 0, 24, 30);
+        warta_writer_options o = fx_opts(1);
+        warta_writer *w;
+        char err[512];
+        cr_assert_eq(warta_writer_open(&w, golden, &o, err, sizeof err), 0, "%s", err);
+        cr_assert_eq(warta_writer_delete(w, "doc-00004", 9), 0);
+        fx_add(w, 7, 24, 30, 30);
+        cr_assert_eq(warta_writer_commit(w), 0);
+        warta_writer_close(w);
+        char lock[512];
+        snprintf(lock, sizeof lock, "%s/lock", golden);
+        unlink(lock);
+        int rc;
+        char *d = fx_dump(golden, &rc);
+        cr_assert_not_null(d);
+        fx_write(expect, (const uint8_t *)d, strlen(d));
+        free(d);
+    }
+    char err[512];
+    cr_assert_eq(warta_index_check(golden, err, sizeof err), 0, "%s", err);
+    int rc;
+    char *got = fx_dump(golden, &rc);
+    cr_assert_not_null(got, "rc %d", rc);
+    size_t len;
+    uint8_t *want = fx_read(expect, &len);
+    cr_assert_not_null(want);
+    cr_assert_eq(strlen(got), len);
+    cr_assert_eq(memcmp(got, want, len), 0);
+    free(got);
+    free(want);
+}
