@@ -15,7 +15,9 @@
 #include <time.h>
 
 static const char index_usage[] =
-    "warta index [-i INDEX] [--quiet] [--verbose] [--jobs N] [--memory MB] PATH...";
+    "warta index [-i INDEX] [--quiet] [--verbose] [--jobs N] [--memory MB] [--no-stem]\n"
+    "                   [--keep-stopwords] [--no-lexicon] [--lexicon PATH] [--stopwords FILE]\n"
+    "                   [--config FILE] PATH...";
 
 /* Options of one `warta index` run. */
 typedef struct index_opts {
@@ -24,6 +26,12 @@ typedef struct index_opts {
     bool verbose;             /* also one line per file read */
     unsigned long jobs;       /* analysis threads, 0 = one per core */
     unsigned long memory_mb;  /* buffer budget before a segment is flushed, 0 = default */
+    bool no_stem;             /* --no-stem: index words unstemmed */
+    bool keep_stopwords;      /* --keep-stopwords: index stopwords as terms */
+    bool no_lexicon;          /* --no-lexicon: stem by rules only */
+    const char *lexicon;      /* --lexicon PATH, else warta.yaml, else the default */
+    const char *stopwords;    /* --stopwords FILE, else warta.yaml, else the built-in list */
+    const char *config;       /* --config FILE, else $WARTA_CONFIG, else INDEX/warta.yaml */
 } index_opts;
 
 /* The state of a run, the ctx of every walk callback. */
@@ -61,6 +69,16 @@ static void index_help(void)
            "  -v, --verbose     also print each file read and its number of articles\n"
            "  -j, --jobs N      analysis threads (default 0: one per core)\n"
            "  -m, --memory MB   memory for buffered postings before a flush (default 256)\n"
+           "\n"
+           "Analysis (used when the index is created; an existing index keeps its own):\n"
+           "      --no-stem         index words unstemmed\n"
+           "      --keep-stopwords  index stopwords as terms\n"
+           "      --no-lexicon      stem by rules only, without the root lexicon\n"
+           "      --lexicon PATH    hunspell .dic with the roots (default: the hunspell-id\n"
+           "                        package's /usr/share/hunspell/id_ID.dic)\n"
+           "      --stopwords FILE  one stopword a line instead of the built-in list\n"
+           "      --config FILE     warta.yaml with analysis settings (default\n"
+           "                        $WARTA_CONFIG, else INDEX/warta.yaml); options win\n"
            "      --help        show this help\n"
            "      --version     show the version\n"
            "\n"
@@ -75,12 +93,20 @@ static void index_help(void)
  * else the exit code. */
 static int index_parse_args(int argc, char **argv, index_opts *o, int *first)
 {
-    enum { OPT_HELP = 256, OPT_VERSION };
+    enum { OPT_HELP = 256, OPT_VERSION, OPT_NO_STEM, OPT_KEEP_STOPWORDS, OPT_NO_LEXICON,
+           OPT_LEXICON, OPT_STOPWORDS, OPT_CONFIG };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, 'i'}, {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},     {"jobs", required_argument, NULL, 'j'},
         {"memory", required_argument, NULL, 'm'}, {"help", no_argument, NULL, OPT_HELP},
-        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {"no-stem", no_argument, NULL, OPT_NO_STEM},
+        {"keep-stopwords", no_argument, NULL, OPT_KEEP_STOPWORDS},
+        {"no-lexicon", no_argument, NULL, OPT_NO_LEXICON},
+        {"lexicon", required_argument, NULL, OPT_LEXICON},
+        {"stopwords", required_argument, NULL, OPT_STOPWORDS},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
     optind = 1;
@@ -104,6 +130,24 @@ static int index_parse_args(int argc, char **argv, index_opts *o, int *first)
         case 'm':
             if (!cli_parse_uint("index", "--memory", optarg, 16, 1048576, &o->memory_mb))
                 return EXIT_USAGE;
+            break;
+        case OPT_NO_STEM:
+            o->no_stem = true;
+            break;
+        case OPT_KEEP_STOPWORDS:
+            o->keep_stopwords = true;
+            break;
+        case OPT_NO_LEXICON:
+            o->no_lexicon = true;
+            break;
+        case OPT_LEXICON:
+            o->lexicon = optarg;
+            break;
+        case OPT_STOPWORDS:
+            o->stopwords = optarg;
+            break;
+        case OPT_CONFIG:
+            o->config = optarg;
             break;
         case OPT_HELP:
             index_help();
@@ -229,12 +273,28 @@ int cmd_index(int argc, char **argv)
     run.start = index_now();
     run.last_progress = run.start;
 
+    char err[512] = "";
+    /* Analysis settings: the command line over warta.yaml over the defaults. */
+    warta_config *cfg = NULL;
+    int rc = warta_config_load(&cfg, run.opts.config, run.opts.index_dir, err, sizeof err);
+    if (rc != 0) {
+        cli_error("%s", err[0] ? err : warta_strerror(rc));
+        return cli_exit_code(rc);
+    }
     warta_writer_options wo;
     memset(&wo, 0, sizeof wo);
+    wo.analysis = cfg->analysis;
+    wo.analysis.no_stem |= run.opts.no_stem;
+    wo.analysis.keep_stopwords |= run.opts.keep_stopwords;
+    wo.analysis.no_lexicon |= run.opts.no_lexicon;
+    if (run.opts.lexicon)
+        wo.analysis.lexicon_path = run.opts.lexicon;
+    if (run.opts.stopwords)
+        wo.analysis.stopword_path = run.opts.stopwords;
     wo.jobs = (unsigned)run.opts.jobs;
     wo.memory_mb = run.opts.memory_mb;
-    char err[512] = "";
-    int rc = warta_writer_open(&run.writer, run.opts.index_dir, &wo, err, sizeof err);
+    rc = warta_writer_open(&run.writer, run.opts.index_dir, &wo, err, sizeof err);
+    warta_config_free(cfg);
     if (rc != 0) {
         cli_error("%s", err[0] ? err : warta_strerror(rc));
         return cli_exit_code(rc);
