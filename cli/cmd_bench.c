@@ -403,6 +403,7 @@ static int bench_queries(const qopts *o)
     r.opts.offset = 0;
     r.opts.explain = false;
     r.opts.snippets = false;
+    r.opts.id_title_only = true;   /* ids and titles only, as the help says */
     r.opts.exhaustive = o->exhaustive;
     r.total = q.n * o->repeat;
     r.us = calloc(r.total, sizeof *r.us);
