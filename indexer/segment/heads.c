@@ -304,53 +304,72 @@ static int heads_decode(seg_reader *r, uint32_t doc, wbuf *out, size_t *id_off, 
         }
     }
     const uint8_t *p = r->heads + lo, *end = r->heads + hi;
-    size_t prev_off = 0, prev_len = 0;
+    /* Every id of the block is rebuilt in place at id_at: the shared
+     * prefix of the previous one is already there.  Titles before doc are
+     * skipped without copying. */
+    size_t id_at = out->len, prev_len = 0;
     for (uint32_t d = b * FMT_HEADS_CHUNK; d <= doc; d++) {
         uint64_t shared, suf, ntok;
-        if (!varint_get(&p, end, &shared) || !varint_get(&p, end, &suf) || shared > prev_len ||
+        if (!fmt_varint(&p, end, &shared) || !fmt_varint(&p, end, &suf) || shared > prev_len ||
             suf > (uint64_t)(end - p))
             goto bad;
-        /* the new id: the shared part of the previous one, then the suffix */
-        size_t at = out->len;
-        if (wbuf_reserve(out, (size_t)(shared + suf)))
+        size_t len = (size_t)(shared + suf);
+        if (id_at + len > out->len && wbuf_reserve(out, id_at + len - out->len))
             return WARTA_ENOMEM;
-        memmove(out->data + at, out->data + prev_off, (size_t)shared);
-        memcpy(out->data + at + shared, p, (size_t)suf);
-        out->len += (size_t)(shared + suf);
+        memcpy(out->data + id_at + shared, p, (size_t)suf);
+        out->len = id_at + len;
+        out->data[out->len] = '\0';
         p += suf;
-        prev_off = at;
-        prev_len = (size_t)(shared + suf);
-        if (!varint_get(&p, end, &ntok) || ntok > (uint64_t)(end - p) + 1)
+        prev_len = len;
+        if (!fmt_varint(&p, end, &ntok) || ntok > (uint64_t)(end - p) + 1)
             goto bad;
+        if (d < doc) {
+            /* Skipped byte by byte: a code is a varint, 0 (one byte) starts
+             * a literal; code ranges are checked when that title is read. */
+            for (uint64_t k = 0; k < ntok; k++) {
+                if (p >= end)
+                    goto bad;
+                uint8_t c = *p++;
+                if (c == 0) {
+                    uint64_t l;
+                    if (!fmt_varint(&p, end, &l) || l > (uint64_t)(end - p))
+                        goto bad;
+                    p += l;
+                    continue;
+                }
+                while (c & 0x80) {
+                    if (p >= end)
+                        goto bad;
+                    c = *p++;
+                }
+            }
+            continue;
+        }
         size_t toff = out->len;
         for (uint64_t k = 0; k < ntok; k++) {
             uint64_t code, l;
-            if (!varint_get(&p, end, &code))
+            if (!fmt_varint(&p, end, &code))
                 goto bad;
-            if (d == doc && k > 0)
+            if (k > 0)
                 wbuf_putc(out, ' ');
             if (code == 0) {
-                if (!varint_get(&p, end, &l) || l > (uint64_t)(end - p))
+                if (!fmt_varint(&p, end, &l) || l > (uint64_t)(end - p))
                     goto bad;
-                if (d == doc)
-                    wbuf_append(out, p, (size_t)l);
+                wbuf_append(out, p, (size_t)l);
                 p += l;
             } else {
                 if (code > r->head_nwords)
                     goto bad;
-                if (d == doc)
-                    wbuf_append(out, r->head_word[code - 1], r->head_word_len[code - 1]);
+                wbuf_append(out, r->head_word[code - 1], r->head_word_len[code - 1]);
             }
         }
         if (out->oom)
             return WARTA_ENOMEM;
-        if (d == doc) {
-            *id_off = prev_off;
-            *id_len = prev_len;
-            *title_off = toff;
-            *title_len = out->len - toff;
-            return 0;
-        }
+        *id_off = id_at;
+        *id_len = prev_len;
+        *title_off = toff;
+        *title_len = out->len - toff;
+        return 0;
     }
 bad:
     seg_reader_set_error(r, "%s: ids and titles block %u is malformed", r->path, b);
