@@ -42,10 +42,11 @@ typedef struct analysis_shared {
  * it.  Key and term live in the entry itself when they fit (nearly
  * always), else in the arena. */
 #define CENTRY_INLINE 28
+#define CENTRY_SPLIT 2
 typedef struct centry {
     uint8_t klen;                /* key length */
     uint8_t tlen;                /* term length */
-    uint8_t stop;                /* the word is a stopword */
+    uint8_t stop;                /* bit 0: a stopword; bit 1: two terms (CENTRY_SPLIT) */
     uint8_t in_arena;            /* key and term are in the arena at u.off */
     union {
         char bytes[CENTRY_INLINE];   /* key bytes, then term bytes */
@@ -85,6 +86,7 @@ typedef struct wres {
     const char *term;            /* index term (stem); valid until the next lookup */
     size_t len;                  /* its length; 0: the word vanished */
     bool stop;                   /* a stopword */
+    bool split;                  /* term is two terms separated by one space (a closed compound) */
 } wres;
 
 static void shared_release(analysis_shared *sh)
@@ -244,6 +246,68 @@ static bool only_clitics(const char *s, size_t n)
            (n == 3 && memcmp(s, "nya", 3) == 0);
 }
 
+/* Closed compounds that Indonesian writes both joined and apart (the
+ * standard spelling keeps them apart: "ibu kota", "wali kota", "sepak
+ * bola"), as the joined form and its two index terms.  The joined form,
+ * alone or with clitics (ibukotanya), gives both terms at two positions,
+ * so "ibukota" finds "ibu kota" and the phrase "ibu kota" finds
+ * "ibukota".  test_analyzer checks that each part is its own term. */
+static const char *const compounds[][3] = {
+    {"ibukota", "ibu", "kota"},           {"walikota", "wali", "kota"},
+    {"sepakbola", "sepak", "bola"},       {"bolavoli", "bola", "voli"},
+    {"bolabasket", "bola", "basket"},     {"tandatangan", "tanda", "tangan"},
+    {"dutabesar", "duta", "besar"},       {"tatasurya", "tata", "surya"},
+    {"tatacara", "tata", "cara"},         {"tatabahasa", "tata", "bahasa"},
+    {"tanggungjawab", "tanggung", "jawab"}, {"rumahsakit", "rumah", "sakit"},
+    {"rumahtangga", "rumah", "tangga"},   {"orangtua", "orang", "tua"},
+    {"perdanamenteri", "perdana", "menteri"}, {"tanahair", "tanah", "air"},
+    {"luarnegeri", "luar", "negeri"},     {"dalamnegeri", "dalam", "negeri"},
+    {"sumberdaya", "sumber", "daya"},     {"lalulintas", "lalu", "lintas"},
+    {"keretaapi", "kereta", "api"},       {"kerjasama", "kerja", "sama"},
+    {"hakcipta", "hak", "cipta"},         {"ibupertiwi", "ibu", "pertiwi"},
+};
+
+/* Length of s without its clitics: an optional particle (-lah, -kah,
+ * -tah, -pun) after an optional possessive (-ku, -mu, -nya), at most
+ * keep bytes left; ends receives the lengths without them, longest
+ * first, and the count is returned. */
+static size_t clitic_bases(const char *s, size_t n, size_t keep, size_t ends[2])
+{
+    static const char *const particles[] = {"lah", "kah", "tah", "pun"};
+    size_t k = 0, m = n;
+    for (size_t i = 0; i < 4; i++)
+        if (m >= keep + 3 && memcmp(s + m - 3, particles[i], 3) == 0) {
+            m -= 3;
+            ends[k++] = m;
+            break;
+        }
+    if (m >= keep + 3 && memcmp(s + m - 3, "nya", 3) == 0)
+        ends[k++] = m - 3;
+    else if (m >= keep + 2 && (memcmp(s + m - 2, "ku", 2) == 0 || memcmp(s + m - 2, "mu", 2) == 0))
+        ends[k++] = m - 2;
+    return k;
+}
+
+/* Writes the two terms of the closed compound s (with clitics too when
+ * clitics is true, as stemming strips them) into out as "part part"; 0
+ * when s is not one. */
+static size_t compound_terms(const char *s, size_t n, bool clitics, char *out)
+{
+    size_t ends[3];
+    size_t k = clitics ? clitic_bases(s, n, 6, ends + 1) : 0;
+    ends[0] = n;
+    for (size_t e = 0; e <= k; e++)
+        for (size_t i = 0; i < sizeof compounds / sizeof compounds[0]; i++)
+            if (strlen(compounds[i][0]) == ends[e] && memcmp(compounds[i][0], s, ends[e]) == 0) {
+                size_t x = strlen(compounds[i][1]), y = strlen(compounds[i][2]);
+                memcpy(out, compounds[i][1], x);
+                out[x] = ' ';
+                memcpy(out + x + 1, compounds[i][2], y + 1);
+                return x + 1 + y;
+            }
+    return 0;
+}
+
 /* Analyzes one word without the cache, into a->scratch. */
 static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
 {
@@ -253,7 +317,19 @@ static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
     if (rc != 0)
         return rc;
     r->stop = nn > 0 && wordset_has(&a->sh->stops, norm, nn);
+    r->split = false;
     r->term = a->scratch;
+    if (!r->stop) {
+        /* A stopword with clitics the stemmer leaves (darimanakah, kemanakah). */
+        size_t ends[2];
+        size_t k = clitic_bases(norm, nn, 3, ends);
+        for (size_t i = 0; i < k && !r->stop; i++)
+            r->stop = wordset_has(&a->sh->stops, norm, ends[i]);
+    }
+    if (!r->stop && (r->len = compound_terms(norm, nn, !a->sh->no_stem, a->scratch)) > 0) {
+        r->split = true;
+        return 0;
+    }
     if (r->stop || a->sh->no_stem) {
         memcpy(a->scratch, norm, nn + 1);
         r->len = nn;
@@ -351,7 +427,8 @@ static int word_result(warta_analyzer *a, const char *s, size_t n, uint64_t h, w
             if (e->klen == n && same_bytes(k, s, n)) {
                 r->term = k + n;
                 r->len = e->tlen;
-                r->stop = e->stop;
+                r->stop = e->stop & 1;
+                r->split = (e->stop & CENTRY_SPLIT) != 0;
                 return 0;
             }
         }
@@ -403,7 +480,7 @@ static int word_result(warta_analyzer *a, const char *s, size_t n, uint64_t h, w
     }
     e->klen = (uint8_t)n;
     e->tlen = (uint8_t)r->len;
-    e->stop = r->stop;
+    e->stop = (uint8_t)(r->stop | (r->split ? CENTRY_SPLIT : 0));
     memcpy(dst, s, n);
     memcpy(dst + n, r->term, r->len);
     r->term = dst + n;
@@ -432,13 +509,26 @@ static int emit(run *R, const char *term, size_t len, bool stop, size_t start, s
     return R->fn(R->ctx, &t);
 }
 
+/* Emits a word's result: one term, or the two of a closed compound, each
+ * spanning the whole word. */
+static int emit_res(run *R, const wres *r, size_t start, size_t end)
+{
+    if (r->split) {
+        const char *sp = memchr(r->term, ' ', r->len);
+        size_t x = (size_t)(sp - r->term);
+        int rc = emit(R, r->term, x, r->stop, start, end);
+        return rc ? rc : emit(R, sp + 1, r->len - x - 1, r->stop, start, end);
+    }
+    return emit(R, r->term, r->len, r->stop, start, end);
+}
+
 static int emit_word(run *R, const rawword *w)
 {
     wres r;
     int rc = word_result(R->a, R->text + w->start, w->end - w->start, w->hash, &r);
     if (rc != 0)
         return rc;
-    return emit(R, r.term, r.len, r.stop, w->start, w->end);
+    return emit_res(R, &r, w->start, w->end);
 }
 
 enum { J_NONE, J_HYPHEN, J_SLASH, J_COLON };
@@ -497,11 +587,13 @@ static int emit_group(run *R, const rawword *g, size_t n, int j)
         rc = word_result(R->a, WSTR(&g[1]), WLEN(&g[1]), g[1].hash, &y);
         if (rc != 0)
             return rc;
-        if (x.len > 0 && x.len == y.len && memcmp(x.term, y.term, x.len) == 0)
-            return emit(R, x.term, x.len, x.stop || y.stop, g[0].start, g[1].end);
-        rc = emit(R, x.term, x.len, x.stop, g[0].start, g[0].end);
+        if (x.len > 0 && x.len == y.len && x.split == y.split && memcmp(x.term, y.term, x.len) == 0) {
+            x.stop = x.stop || y.stop;
+            return emit_res(R, &x, g[0].start, g[1].end);
+        }
+        rc = emit_res(R, &x, g[0].start, g[0].end);
         if (rc == 0)
-            rc = emit(R, y.term, y.len, y.stop, g[1].start, g[1].end);
+            rc = emit_res(R, &y, g[1].start, g[1].end);
         return rc;
     }
     if (k)

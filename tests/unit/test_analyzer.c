@@ -82,6 +82,12 @@ static const an_case cases[] = {
     {"kunjungi https://kompas.com/read atau redaksi@tempo.co.id",
      "kunjung https kompas.com read redaksi@tempo.co.id"},
     {"Zelensky di Kyiv, Пyongyang", "zelensky kyiv пyongyang"},
+    /* closed compounds written joined give the terms of their open spelling */
+    {"Ibukota ibukotanya, ibu kota; Walikota sepakbola", "ibu kota ibu kota ibu kota wali kota sepak bola"},
+    {"ibukota-ibukota tanda-tangan", "ibu kota tanda tangan"},
+    /* question words with clitics the stemmer leaves are stopwords too */
+    {"Darimanakah kemanakah asalnya?", "asal"},
+    {"siku kamu", "siku"},
     {"", ""},
     {"... !!! ---", ""},
 };
@@ -117,6 +123,25 @@ Test(analyzer, keeps_offsets_and_positions)
     cr_expect_eq(c.t[3].pos, 4);
     cr_expect_eq(c.t[3].start, 26);
     cr_expect_eq(c.t[3].end, 35);
+    warta_analyzer_close(a);
+}
+
+Test(analyzer, closed_compound_takes_two_positions_over_one_word)
+{
+    warta_analyzer *a = open_with(false, false);
+    const char *t = "di ibukotanya";
+    toks c = {0};
+    cr_assert_eq(warta_analyze(a, t, strlen(t), collect, &c), 0);
+    cr_assert_eq(c.n, 2);
+    cr_expect_str_eq(c.t[0].term, "ibu");
+    cr_expect_str_eq(c.t[1].term, "kota");
+    for (size_t i = 0; i < 2; i++) {
+        cr_expect_eq(c.t[i].pos, 1 + i);
+        cr_expect_eq(c.t[i].start, 3);
+        cr_expect_eq(c.t[i].end, 13);
+    }
+    /* the second time comes from the cache, the same */
+    cr_expect_str_eq(terms(a, "ibukotanya ibukotanya"), "ibu kota ibu kota");
     warta_analyzer_close(a);
 }
 
