@@ -659,6 +659,8 @@ static int count_flat(qexec *x, const qtree *const *kids, size_t nk)
             for (uint32_t d = cur_next(c); d != SEG_END;) {
                 uint32_t n = sc->n;
                 const uint32_t *docs = sc->docs;
+                if (l->title)
+                    seg_cursor_need_tfs(sc);
                 for (uint32_t k = sc->i; k < n; k++) {
                     uint32_t dd = docs[k];
                     if (dd < ndocs && (!l->title || sc->ttfs[k] > 0))
@@ -1015,6 +1017,7 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
             continue;
         }
         uint32_t n = sc->n;
+        seg_cursor_need_tfs(sc);
         for (uint32_t i = sc->i; i < n; i++) {
             uint32_t d = sc->docs[i];
             uint32_t tf = sc->tfs[i], ttf = sc->ttfs[i];

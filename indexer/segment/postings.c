@@ -306,24 +306,24 @@ static bool decode_block(seg_cursor *c, uint32_t k)
             return corrupt(c, "block header invalid"), false;
         p += 3;
         postings_unpack(p, bd, c->docs);
-        p += 16 * bd;
-        postings_unpack(p, bt, c->tfs);
-        p += 16 * bt;
-        postings_unpack(p, bq, c->ttfs);
+        c->tf_src = p + 16 * bd;
+        c->tf_bits = (uint8_t)bt;
+        c->ttf_bits = (uint8_t)bq;
+        c->tf_ready = false;
         for (unsigned i = 0; i < SEG_BLOCK; i++) {
             d += c->docs[i];
             c->docs[i] = (uint32_t)d;
             d++;
-            c->tfs[i] += 1;
         }
         if (d - 1 >= ndocs)
             return corrupt(c, "docid out of range"), false;
     } else {
+        c->tf_ready = true;
         for (uint32_t i = 0; i < n; i++) {
             uint64_t gap, tfv, ttf = 0;
-            if (!varint_get(&p, c->end, &gap) || !varint_get(&p, c->end, &tfv))
+            if (!fmt_varint(&p, c->end, &gap) || !fmt_varint(&p, c->end, &tfv))
                 return corrupt(c, "block truncated"), false;
-            if ((tfv & 1) && !varint_get(&p, c->end, &ttf))
+            if ((tfv & 1) && !fmt_varint(&p, c->end, &ttf))
                 return corrupt(c, "block truncated"), false;
             if (tfv & 1)
                 ttf++;
@@ -344,6 +344,22 @@ static bool decode_block(seg_cursor *c, uint32_t k)
     return true;
 }
 
+void seg_cursor_load_tfs(seg_cursor *c)
+{
+    if (c->blk == UINT32_MAX || c->n == 0) {
+        /* nothing decoded (a cursor not started, or stopped by corruption) */
+        memset(c->tfs, 0, sizeof c->tfs);
+        memset(c->ttfs, 0, sizeof c->ttfs);
+        c->tf_ready = true;
+        return;
+    }
+    postings_unpack(c->tf_src, c->tf_bits, c->tfs);
+    postings_unpack(c->tf_src + 16 * (size_t)c->tf_bits, c->ttf_bits, c->ttfs);
+    for (unsigned i = 0; i < SEG_BLOCK; i++)
+        c->tfs[i] += 1;
+    c->tf_ready = true;
+}
+
 int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t)
 {
     c->r = r;
@@ -354,6 +370,9 @@ int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t)
     c->shallow = 0;
     c->i = c->n = 0;
     c->df = t->df;
+    c->tf_ready = true;
+    c->tf_src = NULL;
+    c->tf_bits = c->ttf_bits = 0;
     int rc = dict_verify_block(r, t->block);
     if (rc)
         return c->err = rc;
@@ -467,6 +486,7 @@ int postings_cursor_raw_positions(seg_cursor *c, const uint8_t **out, size_t *le
         return c->err;
     if (c->doc == SEG_END || !c->started)
         return WARTA_EINVAL;
+    seg_cursor_need_tfs(c);
     uint64_t skip = 0;
     for (uint32_t j = c->pos_i; j < c->i; j++)
         skip += c->tfs[j];

@@ -312,6 +312,10 @@ typedef struct seg_cursor {
     const uint8_t *pos_cur;  /* positions of document pos_i of the block */
     uint32_t pos_i;          /* document index pos_cur points at */
     seg_bound term_bound;    /* bound over the whole list (and of the only block when df < SEG_BLOCK) */
+    const uint8_t *tf_src;   /* packed tf-1 then title tf of block blk, when not yet unpacked */
+    uint8_t tf_bits;         /* their widths */
+    uint8_t ttf_bits;
+    bool tf_ready;           /* tfs[] and ttfs[] hold block blk's values */
     uint32_t docs[SEG_BLOCK];  /* decoded docids of block blk */
     uint32_t tfs[SEG_BLOCK];   /* their tf */
     uint32_t ttfs[SEG_BLOCK];  /* their title tf */
@@ -333,8 +337,25 @@ uint32_t seg_cursor_seek(seg_cursor *c, uint32_t target);
 /* The current document, tf (title + body), title tf. Valid after next/seek
  * returned a docid other than SEG_END. */
 static inline uint32_t seg_cursor_doc(const seg_cursor *c) { return c->doc; }
-static inline uint32_t seg_cursor_tf(const seg_cursor *c) { return c->tfs[c->i]; }
-static inline uint32_t seg_cursor_title_tf(const seg_cursor *c) { return c->ttfs[c->i]; }
+/* A block's docids are unpacked when it is entered; its tf and title tf
+ * only when first asked for (seeks through a block mostly need neither).
+ * seg_cursor_load_tfs() fills tfs[] and ttfs[]; the accessors call it. */
+void seg_cursor_load_tfs(seg_cursor *c);
+static inline void seg_cursor_need_tfs(seg_cursor *c)
+{
+    if (!c->tf_ready)
+        seg_cursor_load_tfs(c);
+}
+static inline uint32_t seg_cursor_tf(seg_cursor *c)
+{
+    seg_cursor_need_tfs(c);
+    return c->tfs[c->i];
+}
+static inline uint32_t seg_cursor_title_tf(seg_cursor *c)
+{
+    seg_cursor_need_tfs(c);
+    return c->ttfs[c->i];
+}
 
 /* Decodes the current document's positions into out (room for
  * seg_cursor_tf() values), ascending; the first seg_cursor_title_tf() of
