@@ -152,11 +152,11 @@ static inline int cur_error(const qcur *c)
 static void cur_rewind(qcur *c)
 {
     if (c->sc) {
-        /* A cursor holds no heap memory: reopening it is the rewind. */
-        if (seg_cursor_open(c->sc, c->sr, &c->st) != 0) {
+        if (c->sc->err) {
             c->doc = SEG_END;
             return;
         }
+        seg_cursor_rewind(c->sc);
         c->doc = 0;
         return;
     }

@@ -424,6 +424,25 @@ int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t)
     return 0;
 }
 
+void seg_cursor_rewind(seg_cursor *c)
+{
+    if (c->err)
+        return;
+    c->started = false;
+    c->doc = 0;
+    c->shallow = 0;
+    if (!c->skip && c->blk == 0) {
+        /* The only block stays decoded; back to its first document. */
+        c->i = 0;
+        c->pos_cur = c->pos_blk;
+        c->pos_i = 0;
+        return;
+    }
+    c->blk = UINT32_MAX;
+    c->i = c->n = 0;
+    c->tf_ready = true;
+}
+
 uint32_t seg_cursor_next(seg_cursor *c)
 {
     if (!c->started) {

@@ -326,6 +326,11 @@ typedef struct seg_cursor {
  * block for the reader's lifetime).  Returns 0 or WARTA_ECORRUPT. */
 int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t);
 
+/* Puts an opened cursor back before its first document, as
+ * seg_cursor_open() on the same term would, without recomputing the list's
+ * bound (a cursor stopped by an error is left as it is). */
+void seg_cursor_rewind(seg_cursor *c);
+
 /* Advances to the next document; returns its docid or SEG_END.  Deleted
  * documents are NOT skipped (test seg_is_deleted()). */
 uint32_t seg_cursor_next(seg_cursor *c);
