@@ -11,7 +11,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:det
 WARTA=${1:?usage: SCRIPT WARTA [FAULTSHIM]}
 SHIM=${2:-}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/warta-rel.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${REL_KEEP:-}" ] || rm -rf "$WORK"' EXIT
 
 fail() {
     echo "FAIL: $*" >&2
