@@ -332,6 +332,67 @@ static int store_inflate(seg_reader *r, uint32_t b, const uint8_t *p, uint32_t c
     return rc;
 }
 
+/* Inflates block b (checked by store_block_at) into out (rlen bytes of
+ * room) only as far as record idx reaches, and parses that record into d.
+ * The compressed bytes passed their checksum, so the rest of the block
+ * need not be decompressed to be trusted.  *produced receives the bytes
+ * written. */
+static int inflate_record(seg_reader *r, uint32_t b, const uint8_t *p, uint32_t clen,
+                          uint32_t dict, uint8_t *out, uint32_t rlen, uint32_t idx, seg_doc *d,
+                          size_t *produced)
+{
+    bool owned;
+    z_stream *z = inflate_state(&owned);
+    if (!z)
+        return WARTA_ENOMEM;
+    int rc = 0;
+    if (dict != 0xFFFF && inflateSetDictionary(z, r->ds_dict[dict], (uInt)r->ds_dict_len[dict]) != Z_OK)
+        rc = WARTA_ECORRUPT;
+    z->next_in = (Bytef *)p;
+    z->avail_in = (uInt)clen;
+    z->next_out = out;
+    size_t have = 0, step = 4096;
+    const uint8_t *rec = out;          /* start of the first record not yet parsed */
+    uint32_t k = 0;                     /* records parsed */
+    bool ended = false;
+    while (!rc) {
+        size_t want = rlen - have < step ? rlen : have + step;
+        z->avail_out = (uInt)(want - have);
+        int zr = want > have ? inflate(z, Z_NO_FLUSH) : Z_BUF_ERROR;
+        size_t now = (size_t)(z->next_out - out);
+        if (zr == Z_STREAM_END) {
+            ended = true;
+            if (now != rlen)
+                rc = WARTA_ECORRUPT;
+        } else if (zr == Z_MEM_ERROR) {
+            rc = WARTA_ENOMEM;
+        } else if ((zr != Z_OK && zr != Z_BUF_ERROR) || now == have) {
+            rc = WARTA_ECORRUPT;   /* an error, or no progress short of the end */
+        }
+        have = now;
+        if (rc)
+            break;
+        while (k <= idx) {
+            const uint8_t *q = rec;
+            if (!parse_record(&q, out + have, k == idx ? d : NULL))
+                break;
+            rec = q;
+            k++;
+        }
+        if (k > idx)
+            break;
+        if (ended || have == rlen)
+            rc = WARTA_ECORRUPT;
+        step *= 2;
+    }
+    if (owned)
+        inflate_state_free(z);
+    *produced = have;
+    if (rc == WARTA_ECORRUPT)
+        seg_reader_set_error(r, "%s: document store block %u does not decompress", r->path, b);
+    return rc;
+}
+
 int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch)
 {
     const uint8_t *p;
@@ -391,17 +452,13 @@ int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out)
     if (wbuf_reserve(scratch, at - scratch->len + (size_t)rlen + 16))
         return WARTA_ENOMEM;
     uint8_t *big = (uint8_t *)scratch->data + at;
-    rc = store_inflate(r, b, p, clen, dict, big, rlen);
+    memset(out, 0, sizeof *out);
+    size_t got = 0;
+    rc = inflate_record(r, b, p, clen, dict, big, rlen, doc - first, out, &got);
     if (rc)
         return rc;
-    scratch->len = at + rlen;
+    scratch->len = at + got;
     scratch->data[scratch->len] = '\0';
-    memset(out, 0, sizeof *out);
-    rc = docstore_parse(big, rlen, doc - first, out);
-    if (rc) {
-        seg_reader_set_error(r, "%s: document store block %u is malformed", r->path, b);
-        return rc;
-    }
     out->id = il ? scratch->data + io : NULL;
     out->id_len = il;
     out->title = tl ? scratch->data + to : NULL;
