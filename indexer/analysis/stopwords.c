@@ -29,9 +29,9 @@ const char *const stopwords_default[] = {
     /* time conjunctions */
     "saat", "ketika", "sewaktu", "sambil", "setelah", "sesudah", "sebelum", "seraya",
     /* determiners, demonstratives */
-    "yang", "ini", "itu", "tersebut", "para", "sang", "si", "sini", "situ", "sana", "begitu",
-    "begini", "demikian", "sebuah", "seorang", "suatu", "setiap", "tiap", "semua", "segala",
-    "seluruh", "beberapa", "masing", "sesuatu", "sebagian",
+    "yang", "ini", "itu", "tersebut", "dimaksud", "para", "sang", "si", "sini", "situ", "sana",
+    "begitu", "begini", "demikian", "sebuah", "seorang", "suatu", "setiap", "tiap", "semua",
+    "segala", "seluruh", "beberapa", "masing", "sesuatu", "sebagian",
     /* pronouns */
     "aku", "saya", "kami", "kita", "engkau", "kau", "kamu", "anda", "dia", "ia", "beliau",
     "mereka", "kalian", "nya", "ku", "mu",

@@ -87,6 +87,7 @@ static const an_case cases[] = {
     {"ibukota-ibukota tanda-tangan", "ibu kota tanda tangan"},
     /* question words with clitics the stemmer leaves are stopwords too */
     {"Darimanakah kemanakah asalnya?", "asal"},
+    {"Apa yang dimaksud dengan tatasurya?", "tata surya"},
     {"siku kamu", "siku"},
     {"", ""},
     {"... !!! ---", ""},
