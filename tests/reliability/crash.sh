@@ -12,7 +12,8 @@
 #     write), through the LD_PRELOAD shim faultshim.so: at most 3 points per
 #     class (evenly spread) and 2 write points, in steps 1 (creation), 11
 #     (a merge), the delete and the optimize; with WARTA_REL_LONG=1, every
-#     point of every step;
+#     step at every fsync, rename, unlink and ftruncate point and at 30 write
+#     points (a step makes hundreds of writes);
 #   - after a random delay (seeded), a few times per step.
 # After each kill: `warta check` passes (or there is no index yet, when the
 # first run died before its first commit), the fingerprint equals the state
@@ -28,7 +29,7 @@ LONG=${WARTA_REL_LONG:-0}
 export WARTA_FAULT_NOSYNC=1
 NBATCH=12
 PER=150
-MAXW=$([ "$LONG" = 1 ] && echo 100000 || echo 2)   # write points per step
+MAXW=$([ "$LONG" = 1 ] && echo 30 || echo 2)   # write points per step
 MAXP=$([ "$LONG" = 1 ] && echo 100000 || echo 3)   # other points per class and step
 RANDOM_KILLS=$([ "$LONG" = 1 ] && echo 12 || echo 1)
 RANDOM=7
@@ -150,7 +151,9 @@ STEPS="1 11"
 [ "$LONG" = 1 ] && STEPS=$(seq 1 $NSTEP)
 T=$WORK/t
 for k in $STEPS; do
-    for cls in s r u w; do
+    classes="s r u w"
+    [ "$LONG" = 1 ] && classes="s r u c w"
+    for cls in $classes; do
         total=$(tr ' ' '\n' < "$WORK/counts$k" | sed -n "s/^$cls=//p")
         [ "$total" -gt 0 ] || continue
         points=$(seq 1 "$total")
