@@ -449,6 +449,17 @@ void wordlist_encode(const wordset *s, bool with_values, wbuf *out)
     wfree(c.refs);
 }
 
+/* varint_get() with the one-byte case inline (nearly every length and
+ * value index of a word list). */
+static inline bool lex_varint(const uint8_t **p, const uint8_t *end, uint64_t *out)
+{
+    if (*p < end && **p < 0x80) {
+        *out = *(*p)++;
+        return true;
+    }
+    return varint_get(p, end, out);
+}
+
 int wordlist_decode(wordset *s, bool with_values, const uint8_t **pp, const uint8_t *end)
 {
     const uint8_t *p = *pp;
@@ -471,39 +482,40 @@ int wordlist_decode(wordset *s, bool with_values, const uint8_t **pp, const uint
     uint64_t count;
     if (!varint_get(&p, end, &count) || count > (uint64_t)(end - p) / 2 + 1)
         goto out;
-    char prev[WORDSET_MAX_KEY + 1];
+    /* Each key is rebuilt in place over the previous one (the shared
+     * prefix is already there); it must sort after it, which only the
+     * bytes after the shared prefix can decide. */
+    char key[WORDSET_MAX_KEY + 1];
     size_t prevlen = 0;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t shared, suffix;
-        if (!varint_get(&p, end, &shared) || !varint_get(&p, end, &suffix))
+        if (!lex_varint(&p, end, &shared) || !lex_varint(&p, end, &suffix))
             goto out;
         if (shared > prevlen || suffix > WORDSET_MAX_KEY || shared + suffix > WORDSET_MAX_KEY ||
             shared + suffix == 0 || suffix > (uint64_t)(end - p))
             goto out;
-        char key[WORDSET_MAX_KEY + 1];
-        memcpy(key, prev, (size_t)shared);
+        size_t len = (size_t)(shared + suffix);
+        if (i > 0) {
+            size_t rest = prevlen - (size_t)shared;
+            size_t m = rest < suffix ? rest : (size_t)suffix;
+            int c = m ? memcmp(key + shared, p, m) : 0;
+            if (c > 0 || (c == 0 && prevlen >= len))
+                goto out;
+        }
         memcpy(key + shared, p, (size_t)suffix);
         p += suffix;
-        size_t len = (size_t)(shared + suffix);
         uint32_t val = 0;
         if (with_values) {
             uint64_t vi;
-            if (!varint_get(&p, end, &vi) || vi >= nvals)
+            if (!lex_varint(&p, end, &vi) || vi >= nvals)
                 goto out;
             val = vals[vi];
-        }
-        if (i > 0) {
-            size_t m = len < prevlen ? len : prevlen;
-            int c = memcmp(prev, key, m);
-            if (c > 0 || (c == 0 && prevlen >= len))
-                goto out;
         }
         int r = wordset_put(s, key, len, val);
         if (r != 0) {
             rc = r;
             goto out;
         }
-        memcpy(prev, key, len);
         prevlen = len;
     }
     *pp = p;
