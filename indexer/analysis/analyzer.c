@@ -11,6 +11,7 @@
  */
 #include "analyzer.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,14 @@
 /* What an analyzer and its clones share, immutable once built. */
 typedef struct analysis_shared {
     atomic_int refs;             /* analyzers using it */
-    wordset roots;               /* root lexicon (empty with no_lexicon) */
+    wordset roots;               /* root lexicon (empty with no_lexicon); when lazy, filled
+                                    from roots_ix after ROOTS_BUILD_AFTER stemmings */
+    bool lazy;                   /* roots opened from an index: read in place until built */
+    wordlist_index roots_ix;     /* lazy: the stored list */
+    wordset roots_view;          /* lazy: a wordset answering from roots_ix */
+    _Atomic(const wordset *) roots_now; /* lazy: roots_view, then roots once built */
+    atomic_uint stemmings;       /* lazy: stem_word calls so far (up to the build) */
+    pthread_mutex_t build_mu;    /* lazy: guards the build */
     wordset stops;               /* stopwords */
     bool no_stem;                /* option: terms are not stemmed */
     bool keep_stopwords;         /* option: stopwords are passed as terms */
@@ -95,6 +103,10 @@ static void shared_release(analysis_shared *sh)
         return;
     wordset_free(&sh->roots);
     wordset_free(&sh->stops);
+    if (sh->lazy) {
+        wordlist_index_free(&sh->roots_ix);
+        pthread_mutex_destroy(&sh->build_mu);
+    }
     wfree(sh->lexicon_path);
     wfree(sh->stopword_path);
     wfree(sh);
@@ -148,6 +160,40 @@ static analysis_shared *shared_new(void)
         return NULL;
     }
     return sh;
+}
+
+/* A process answering one query stems a few words: a binary search in the
+ * stored list serves them.  One that goes on (a server, a benchmark, an
+ * indexer) gets the hash table after this many stemmings. */
+#define ROOTS_BUILD_AFTER 64
+
+/* Fills sh->roots from the stored list once; 0 or WARTA_ENOMEM. */
+static int roots_build(analysis_shared *sh)
+{
+    int rc = 0;
+    pthread_mutex_lock(&sh->build_mu);
+    if (atomic_load_explicit(&sh->roots_now, memory_order_acquire) != &sh->roots) {
+        rc = wordlist_index_fill(&sh->roots_ix, &sh->roots);
+        if (rc == 0)
+            atomic_store_explicit(&sh->roots_now, &sh->roots, memory_order_release);
+    }
+    pthread_mutex_unlock(&sh->build_mu);
+    return rc;
+}
+
+/* The root set the stemmer uses now (NULL: rules only). */
+static const wordset *roots_of(analysis_shared *sh)
+{
+    if (sh->no_lexicon)
+        return NULL;
+    if (!sh->lazy)
+        return &sh->roots;
+    const wordset *r = atomic_load_explicit(&sh->roots_now, memory_order_acquire);
+    if (r == &sh->roots)
+        return r;
+    if (atomic_fetch_add_explicit(&sh->stemmings, 1, memory_order_relaxed) + 1 == ROOTS_BUILD_AFTER)
+        (void)roots_build(sh);   /* out of memory: the list keeps serving */
+    return atomic_load_explicit(&sh->roots_now, memory_order_acquire);
 }
 
 static void set_err(char *err, size_t errlen, const char *msg)
@@ -251,7 +297,9 @@ static bool only_clitics(const char *s, size_t n)
  * bola"), as the joined form and its two index terms.  The joined form,
  * alone or with clitics (ibukotanya), gives both terms at two positions,
  * so "ibukota" finds "ibu kota" and the phrase "ibu kota" finds
- * "ibukota".  test_analyzer checks that each part is its own term. */
+ * "ibukota".  Each part is a root that is no stopword and that the
+ * stemmer leaves as it is: test_analyzer checks that the joined forms
+ * analyze like the open ones. */
 static const char *const compounds[][3] = {
     {"ibukota", "ibu", "kota"},           {"walikota", "wali", "kota"},
     {"sepakbola", "sepak", "bola"},       {"bolavoli", "bola", "voli"},
@@ -261,10 +309,12 @@ static const char *const compounds[][3] = {
     {"tanggungjawab", "tanggung", "jawab"}, {"rumahsakit", "rumah", "sakit"},
     {"rumahtangga", "rumah", "tangga"},   {"orangtua", "orang", "tua"},
     {"perdanamenteri", "perdana", "menteri"}, {"tanahair", "tanah", "air"},
-    {"luarnegeri", "luar", "negeri"},     {"dalamnegeri", "dalam", "negeri"},
-    {"sumberdaya", "sumber", "daya"},     {"lalulintas", "lalu", "lintas"},
+    {"luarnegeri", "luar", "negeri"},     {"sumberdaya", "sumber", "daya"},
     {"keretaapi", "kereta", "api"},       {"kerjasama", "kerja", "sama"},
     {"hakcipta", "hak", "cipta"},         {"ibupertiwi", "ibu", "pertiwi"},
+    {"gempabumi", "gempa", "bumi"},       {"balaikota", "balai", "kota"},
+    {"beladiri", "bela", "diri"},         {"sepedamotor", "sepeda", "motor"},
+    {"hongkong", "hong", "kong"},         {"srilanka", "sri", "lanka"},
 };
 
 /* Length of s without its clitics: an optional particle (-lah, -kah,
@@ -335,7 +385,7 @@ static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
         r->len = nn;
         return 0;
     }
-    r->len = stem_word(a->sh->no_lexicon ? NULL : &a->sh->roots, norm, nn, a->scratch);
+    r->len = stem_word(roots_of(a->sh), norm, nn, a->scratch);
     /* A stopword with a clitic (itulah, padanya, adanya) is a stopword. */
     if (r->len < nn && memcmp(norm, a->scratch, r->len) == 0 &&
         only_clitics(norm + r->len, nn - r->len) &&
@@ -699,7 +749,7 @@ WARTA_API int warta_stem(warta_analyzer *a, const char *word, size_t len, char *
     int rc = normalize_word(&a->nz, word, len, norm, &nn);
     if (rc != 0)
         return rc;
-    const wordset *roots = a->sh->no_lexicon ? NULL : &a->sh->roots;
+    const wordset *roots = roots_of(a->sh);
     size_t sn = stem_word(roots, norm, nn, stem);
     const char *hy = memchr(norm, '-', nn);
     if (hy && !memchr(hy + 1, '-', nn - (size_t)(hy - norm) - 1) && hy > norm &&
@@ -742,14 +792,14 @@ bool analysis_is_stopword(const warta_analyzer *a, const char *word, size_t len)
     if (a->sh->no_stem || len > NORM_MAX)
         return false;
     char stem[NORM_MAX + 1];
-    size_t sn = stem_word(a->sh->no_lexicon ? NULL : &a->sh->roots, word, len, stem);
+    size_t sn = stem_word(roots_of(a->sh), word, len, stem);
     return sn < len && memcmp(word, stem, sn) == 0 && only_clitics(word + sn, len - sn) &&
            wordset_has(&a->sh->stops, stem, sn);
 }
 
 size_t analysis_lexicon_size(const warta_analyzer *a)
 {
-    return a->sh->no_lexicon ? 0 : a->sh->roots.count;
+    return a->sh->no_lexicon ? 0 : a->sh->lazy ? a->sh->roots_view.count : a->sh->roots.count;
 }
 
 warta_analyzer_options analysis_options(const warta_analyzer *a)
@@ -777,6 +827,8 @@ int analysis_serialize(const warta_analyzer *a, wbuf *out)
     wbuf_putc(out, (char)((a->sh->no_stem ? 1 : 0) | (a->sh->keep_stopwords ? 2 : 0) |
                           (a->sh->no_lexicon ? 4 : 0)));
     wbuf_putc(out, 0);
+    if (a->sh->lazy && roots_build(a->sh) != 0)
+        return WARTA_ENOMEM;
     wordlist_encode(&a->sh->stops, false, out);
     wordlist_encode(&a->sh->roots, true, out);
     if (out->oom)
@@ -817,8 +869,19 @@ int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len, ch
     sh->no_lexicon = (b[6] & 4) != 0;
     const uint8_t *q = b + 8, *end = b + len - 4;
     int rc = wordlist_decode(&sh->stops, false, &q, end);
-    if (rc == 0)
-        rc = wordlist_decode(&sh->roots, true, &q, end);
+    if (rc == 0) {
+        /* Read in place: no table is built at open (see roots_of). */
+        rc = wordlist_index_open(&sh->roots_ix, &q, end);
+        if (rc == 0) {
+            sh->lazy = true;
+            pthread_mutex_init(&sh->build_mu, NULL);
+            sh->roots_view.ext_get = wordlist_index_get;
+            sh->roots_view.ext = &sh->roots_ix;
+            sh->roots_view.count = (size_t)sh->roots_ix.count;
+            atomic_init(&sh->stemmings, 0);
+            atomic_init(&sh->roots_now, &sh->roots_view);
+        }
+    }
     if (rc == 0 && q != end)
         rc = WARTA_ECORRUPT;
     if (rc == 0)

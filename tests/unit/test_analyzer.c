@@ -127,6 +127,27 @@ Test(analyzer, keeps_offsets_and_positions)
     warta_analyzer_close(a);
 }
 
+Test(analyzer, closed_compounds_analyze_like_their_open_spelling)
+{
+    warta_analyzer *a = open_with(false, false);
+    static const char joined[] =
+        "ibukota walikota sepakbola bolavoli bolabasket tandatangan dutabesar tatasurya "
+        "tatacara tatabahasa tanggungjawab rumahsakit rumahtangga orangtua perdanamenteri "
+        "tanahair luarnegeri sumberdaya keretaapi kerjasama hakcipta ibupertiwi gempabumi "
+        "balaikota beladiri sepedamotor hongkong srilanka";
+    static const char opened[] =
+        "ibu kota wali kota sepak bola bola voli bola basket tanda tangan duta besar tata "
+        "surya tata cara tata bahasa tanggung jawab rumah sakit rumah tangga orang tua "
+        "perdana menteri tanah air luar negeri sumber daya kereta api kerja sama hak "
+        "cipta ibu pertiwi gempa bumi balai kota bela diri sepeda motor hong kong sri "
+        "lanka";
+    char want[1024];
+    snprintf(want, sizeof want, "%s", terms(a, opened));
+    cr_expect_str_eq(want, opened, "a part is a stopword or stems");
+    cr_expect_str_eq(terms(a, joined), want);
+    warta_analyzer_close(a);
+}
+
 Test(analyzer, closed_compound_takes_two_positions_over_one_word)
 {
     warta_analyzer *a = open_with(false, false);
