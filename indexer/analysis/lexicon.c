@@ -524,3 +524,189 @@ out:
     wfree(vals);
     return rc;
 }
+
+/* ------------------------------------------------------------------------ */
+/* A word list read in place                                                */
+/* ------------------------------------------------------------------------ */
+
+void wordlist_index_free(wordlist_index *ix)
+{
+    wfree(ix->bytes);
+    wfree(ix->vals);
+    wfree(ix->rest_next);
+    wfree(ix->rest_key);
+    wfree(ix->keys);
+    memset(ix, 0, sizeof *ix);
+}
+
+int wordlist_index_open(wordlist_index *ix, const uint8_t **pp, const uint8_t *end)
+{
+    memset(ix, 0, sizeof *ix);
+    const uint8_t *start = *pp, *p = start;
+    int rc = WARTA_ECORRUPT;
+    uint64_t nvals;
+    if (!lex_varint(&p, end, &nvals) || nvals > (uint64_t)(end - p))
+        return WARTA_ECORRUPT;
+    ix->vals = wmalloc((size_t)nvals * sizeof *ix->vals + 1);
+    if (!ix->vals)
+        return WARTA_ENOMEM;
+    ix->nvals = nvals;
+    for (uint64_t i = 0; i < nvals; i++) {
+        uint64_t v;
+        if (!lex_varint(&p, end, &v) || v > UINT32_MAX || (i > 0 && v <= ix->vals[i - 1]))
+            goto fail;
+        ix->vals[i] = (uint32_t)v;
+    }
+    uint64_t count;
+    if (!lex_varint(&p, end, &count) || count > (uint64_t)(end - p) / 2 + 1)
+        goto fail;
+    ix->count = count;
+    ix->entries = (size_t)(p - start);
+    uint64_t nrest = (count + WORDLIST_RESTART - 1) / WORDLIST_RESTART;
+    ix->rest_next = wmalloc((size_t)nrest * sizeof *ix->rest_next + 1);
+    ix->rest_key = wmalloc((size_t)nrest * sizeof *ix->rest_key + 1);
+    if (!ix->rest_next || !ix->rest_key) {
+        rc = WARTA_ENOMEM;
+        goto fail;
+    }
+    wbuf keys = {NULL, 0, 0, false};
+    char key[WORDSET_MAX_KEY + 1];
+    size_t prevlen = 0;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t shared, suffix, vi;
+        if (!lex_varint(&p, end, &shared) || !lex_varint(&p, end, &suffix))
+            goto fail_keys;
+        if (shared > prevlen || suffix > WORDSET_MAX_KEY || shared + suffix > WORDSET_MAX_KEY ||
+            shared + suffix == 0 || suffix > (uint64_t)(end - p))
+            goto fail_keys;
+        size_t len = (size_t)(shared + suffix);
+        if (i > 0) {
+            size_t rest = prevlen - (size_t)shared;
+            size_t m = rest < suffix ? rest : (size_t)suffix;
+            int c = m ? memcmp(key + shared, p, m) : 0;
+            if (c > 0 || (c == 0 && prevlen >= len))
+                goto fail_keys;
+        }
+        memcpy(key + shared, p, (size_t)suffix);
+        p += suffix;
+        if (!lex_varint(&p, end, &vi) || vi >= nvals)
+            goto fail_keys;
+        if (i % WORDLIST_RESTART == 0) {
+            uint32_t r = (uint32_t)(i / WORDLIST_RESTART);
+            if (keys.len > UINT32_MAX - 300 || (size_t)(p - start) > UINT32_MAX)
+                goto fail_keys;
+            ix->rest_next[r] = (uint32_t)(p - start);
+            ix->rest_key[r] = (uint32_t)keys.len;
+            uint8_t l8 = (uint8_t)len;
+            uint32_t v = ix->vals[vi];
+            wbuf_append(&keys, &l8, 1);
+            wbuf_append(&keys, key, len);
+            wbuf_append(&keys, &v, 4);
+        }
+        prevlen = len;
+    }
+    if (keys.oom) {
+        wbuf_free(&keys);
+        rc = WARTA_ENOMEM;
+        goto fail;
+    }
+    ix->nrest = (uint32_t)nrest;
+    ix->keys = keys.data;
+    /* first[c]: the first restart whose key's first byte is >= c */
+    for (uint32_t r = 0, c = 0; c <= 256; c++) {
+        while (r < ix->nrest && (uint8_t)ix->keys[ix->rest_key[r] + 1] < c)
+            r++;
+        ix->first[c] = r;
+    }
+    ix->len = (size_t)(p - start);
+    ix->bytes = wmalloc(ix->len + 1);
+    if (!ix->bytes) {
+        rc = WARTA_ENOMEM;
+        goto fail;
+    }
+    memcpy(ix->bytes, start, ix->len);
+    *pp = p;
+    return 0;
+fail_keys:
+    wbuf_free(&keys);
+fail:
+    wordlist_index_free(ix);
+    return rc;
+}
+
+/* Compares (a, an) with (b, bn) bytewise, shorter first on a tie. */
+static int key_order(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t m = an < bn ? an : bn;
+    int c = m ? memcmp(a, b, m) : 0;
+    if (c)
+        return c;
+    return (an > bn) - (an < bn);
+}
+
+bool wordlist_index_get(const void *ixp, const char *want, size_t wlen, uint32_t *val)
+{
+    const wordlist_index *ix = ixp;
+    if (ix->nrest == 0 || wlen == 0)
+        return false;
+    /* the last restart whose key <= want: among those starting with want's
+     * first byte, or the one before them */
+    uint8_t c0 = (uint8_t)want[0];
+    uint32_t lo = ix->first[c0], hi = ix->first[c0 + 1];
+    if (lo == hi || key_order(ix->keys + ix->rest_key[lo] + 1, (uint8_t)ix->keys[ix->rest_key[lo]],
+                              want, wlen) > 0) {
+        if (lo == 0)
+            return false;
+        hi = lo;
+        lo--;
+    }
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const char *k = ix->keys + ix->rest_key[mid];
+        if (key_order(k + 1, (uint8_t)k[0], want, wlen) <= 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const char *k0 = ix->keys + ix->rest_key[lo];
+    size_t klen = (uint8_t)k0[0];
+    int c = key_order(k0 + 1, klen, want, wlen);
+    if (c == 0) {
+        if (val)
+            memcpy(val, k0 + 1 + klen, 4);
+        return true;
+    }
+    if (c > 0)
+        return false;
+    char key[WORDSET_MAX_KEY + 1];
+    memcpy(key, k0 + 1, klen);
+    const uint8_t *p = ix->bytes + ix->rest_next[lo], *end = ix->bytes + ix->len;
+    uint64_t first = (uint64_t)lo * WORDLIST_RESTART + 1;
+    for (uint64_t i = first; i < ix->count && i < first + WORDLIST_RESTART - 1; i++) {
+        uint64_t shared, suffix, vi;
+        /* checked when the list was opened */
+        if (!lex_varint(&p, end, &shared) || !lex_varint(&p, end, &suffix) || shared > klen ||
+            shared + suffix > WORDSET_MAX_KEY || suffix > (uint64_t)(end - p))
+            return false;
+        memcpy(key + shared, p, (size_t)suffix);
+        p += suffix;
+        klen = (size_t)(shared + suffix);
+        if (!lex_varint(&p, end, &vi) || vi >= ix->nvals)
+            return false;
+        c = key_order(key, klen, want, wlen);
+        if (c == 0) {
+            if (val)
+                *val = ix->vals[vi];
+            return true;
+        }
+        if (c > 0)
+            return false;
+    }
+    return false;
+}
+
+int wordlist_index_fill(const wordlist_index *ix, wordset *s)
+{
+    const uint8_t *p = ix->bytes;
+    return wordlist_decode(s, true, &p, ix->bytes + ix->len);
+}

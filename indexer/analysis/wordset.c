@@ -119,6 +119,8 @@ int wordset_put(wordset *s, const char *key, size_t len, uint32_t val)
 
 bool wordset_get(const wordset *s, const char *key, size_t len, uint32_t *val)
 {
+    if (s->ext_get)
+        return len <= WORDSET_MAX_KEY && s->ext_get(s->ext, key, len, val);
     if (!s->slots || len > WORDSET_MAX_KEY)
         return false;
     bool found;

@@ -24,6 +24,10 @@ typedef struct wordset {
     uint32_t *tags;       /* per slot: the high 32 bits of the key's hash */
     size_t mask;          /* slot count - 1 (slot count is a power of two) */
     size_t count;         /* keys stored */
+    /* When set, lookups are answered by ext_get(ext, ...) instead of the
+     * table (a set read in place from its stored form, see lexicon.h). */
+    bool (*ext_get)(const void *ext, const char *key, size_t len, uint32_t *val);
+    const void *ext;
 } wordset;
 
 /* A fast 64-bit hash of n bytes (not for hostile-collision resistance: the

@@ -391,3 +391,99 @@ Test(analyzer, missing_lexicon_names_the_package)
     cr_expect(strstr(err, "hunspell-id") != NULL, "%s", err);
     cr_expect(strstr(err, "/nonexistent/id_ID.dic") != NULL, "%s", err);
 }
+
+/* ---- the stored root list read in place (wordlist_index) ---------------- */
+
+#include "indexer/analysis/lexicon.h"
+
+typedef struct wl_check {
+    const wordlist_index *ix;  /* the list read in place */
+    const wordset *set;        /* the table it was written from */
+    size_t n;                  /* keys checked */
+} wl_check;
+
+static void wl_check_key(void *ctx, const char *key, size_t len, uint32_t val)
+{
+    wl_check *c = ctx;
+    uint32_t got = 0xdeadbeef;
+    cr_expect(wordlist_index_get(c->ix, key, len, &got), "%.*s missing", (int)len, key);
+    cr_expect_eq(got, val, "%.*s: value %u, want %u", (int)len, key, got, val);
+    char longer[WORDSET_MAX_KEY + 2];
+    if (len < WORDSET_MAX_KEY) {
+        memcpy(longer, key, len);
+        longer[len] = '\x01';
+        cr_expect_eq(wordlist_index_get(c->ix, longer, len + 1, NULL),
+                     wordset_has(c->set, longer, len + 1), "%.*s+1", (int)len, key);
+    }
+    c->n++;
+}
+
+Test(analyzer, stored_word_list_answers_in_place_like_the_table)
+{
+    wordset s;
+    cr_assert_eq(wordset_init(&s, 64), 0);
+    char k[64];
+    /* shared prefixes, every first byte range, restart boundaries */
+    for (int i = 0; i < 1000; i++) {
+        int n = snprintf(k, sizeof k, "%c%c%d", 'a' + i % 26, 'a' + (i / 26) % 26, i * 7919 % 1000);
+        cr_assert_eq(wordset_put(&s, k, (size_t)n, (uint32_t)(i % 5) * 3), 0);
+    }
+    cr_assert_eq(wordset_put(&s, "\xff\xfe", 2, 9), 0);
+    wbuf b = WBUF_INIT;
+    wordlist_encode(&s, true, &b);
+    cr_assert(!b.oom);
+    wordlist_index ix;
+    const uint8_t *p = (const uint8_t *)b.data;
+    cr_assert_eq(wordlist_index_open(&ix, &p, p + b.len), 0);
+    cr_expect_eq(p, (const uint8_t *)b.data + b.len);
+    cr_expect_eq(ix.count, s.count);
+    wl_check c = {&ix, &s, 0};
+    wordset_each(&s, wl_check_key, &c);
+    cr_expect_eq(c.n, s.count);
+    const char *absent[] = {"", "a", "zz", "aa00", "\x01", "\xff", "\xff\xfe\xfd", "mzzzz"};
+    for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+        cr_expect_eq(wordlist_index_get(&ix, absent[i], strlen(absent[i]), NULL),
+                     wordset_has(&s, absent[i], strlen(absent[i])), "'%s'", absent[i]);
+    /* filling a table from it gives the same set */
+    wordset t;
+    cr_assert_eq(wordset_init(&t, 64), 0);
+    cr_assert_eq(wordlist_index_fill(&ix, &t), 0);
+    cr_expect_eq(t.count, s.count);
+    /* truncated lists are refused */
+    for (size_t n = 0; n < b.len; n += 97) {
+        wordlist_index bad;
+        const uint8_t *q = (const uint8_t *)b.data;
+        cr_expect_neq(wordlist_index_open(&bad, &q, q + n), 0, "cut at %zu", n);
+    }
+    wordlist_index_free(&ix);
+    wordset_free(&s);
+    wordset_free(&t);
+    wbuf_free(&b);
+}
+
+Test(analyzer, serialized_analyzer_stems_alike_before_and_after_its_table_is_built)
+{
+    warta_analyzer *a = open_with(false, false);
+    wbuf b = WBUF_INIT;
+    serialize(a, &b);
+    warta_analyzer *s;
+    char err[256];
+    cr_assert_eq(analysis_open_serialized(&s, b.data, b.len, err, sizeof err), 0, "%s", err);
+    const char *t = "Pemerintah mempertanyakan keberhasilan penembakan berlari-lari menteri "
+                    "pembangunan kebijakan perekonomian dipermasalahkan ketidakadilan";
+    char x[4096];
+    snprintf(x, sizeof x, "%s", terms(a, t));
+    cr_expect_str_eq(terms(s, t), x);           /* read in place */
+    char w[64];
+    for (int i = 0; i < 5000; i++) {            /* enough new words to build the table */
+        snprintf(w, sizeof w, "kata%dnya", i);
+        terms(s, w);
+    }
+    warta_analyzer *s2;
+    cr_assert_eq(warta_analyzer_clone(&s2, s), 0);
+    cr_expect_str_eq(terms(s2, t), x);          /* from the table */
+    warta_analyzer_close(s2);
+    warta_analyzer_close(s);
+    warta_analyzer_close(a);
+    wbuf_free(&b);
+}
