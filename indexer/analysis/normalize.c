@@ -112,7 +112,8 @@ static void fold_init_once(void)
 
 int normalize_init(void)
 {
-    pthread_once(&fold_once, fold_init_once);
+    /* The fold tables are built on the first non-ASCII Latin letter (see
+     * normalize_word): a query in ASCII never pays for them. */
     return fold_rc;
 }
 
@@ -397,6 +398,8 @@ int normalize_word(normalizer *nz, const char *s, size_t len, char *out, size_t 
         uint32_t cp;
         size_t k = utf8_decode(u, len, i, &cp);
         const fold_entry *fe = NULL;
+        if (k && ((cp >= LAT1_LO && cp < LAT1_HI) || (cp >= LATX_LO && cp < LATX_HI)))
+            pthread_once(&fold_once, fold_init_once);
         if (k && cp >= LAT1_LO && cp < LAT1_HI)
             fe = &fold_lat1[cp - LAT1_LO];
         else if (k && cp >= LATX_LO && cp < LATX_HI)
