@@ -581,13 +581,18 @@ int wordlist_index_open(wordlist_index *ix, const uint8_t **pp, const uint8_t *e
             goto fail_keys;
         size_t len = (size_t)(shared + suffix);
         if (i > 0) {
+            /* after the shared prefix the new key must be the greater:
+             * the first differing byte decides (short keys: a byte loop) */
             size_t rest = prevlen - (size_t)shared;
-            size_t m = rest < suffix ? rest : (size_t)suffix;
-            int c = m ? memcmp(key + shared, p, m) : 0;
-            if (c > 0 || (c == 0 && prevlen >= len))
+            size_t m = rest < suffix ? rest : (size_t)suffix, j = 0;
+            const unsigned char *a = (const unsigned char *)key + shared;
+            while (j < m && a[j] == p[j])
+                j++;
+            if (j < m ? a[j] > p[j] : prevlen >= len)
                 goto fail_keys;
         }
-        memcpy(key + shared, p, (size_t)suffix);
+        for (size_t j = 0; j < (size_t)suffix; j++)
+            key[shared + j] = (char)p[j];
         p += suffix;
         if (!lex_varint(&p, end, &vi) || vi >= nvals)
             goto fail_keys;
