@@ -165,7 +165,7 @@ static analysis_shared *shared_new(void)
 /* A process answering one query stems a few words: a binary search in the
  * stored list serves them.  One that goes on (a server, a benchmark, an
  * indexer) gets the hash table after this many stemmings. */
-#define ROOTS_BUILD_AFTER 4096
+#define ROOTS_BUILD_AFTER 1024
 
 /* Fills sh->roots from the stored list once; 0 or WARTA_ENOMEM. */
 static int roots_build(analysis_shared *sh)
