@@ -10,6 +10,9 @@
 #include "indexer/segment/format.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* Bit packing                                                              */
@@ -277,6 +280,32 @@ static uint32_t corrupt(seg_cursor *c, const char *what)
     return SEG_END;
 }
 
+/* v[i] = first + v[0] + ... + v[i] + i, in place over a block (docids
+ * from gaps, each gap being doc - previous - 1); the caller has ruled out
+ * 32-bit overflow. */
+static void prefix_docs(uint32_t *v, uint32_t first)
+{
+#if defined(__SSE2__)
+    __m128i carry = _mm_set1_epi32((int)(first - 1));
+    const __m128i one = _mm_set1_epi32(1);
+    for (unsigned i = 0; i < SEG_BLOCK; i += 4) {
+        __m128i x = _mm_add_epi32(_mm_loadu_si128((const __m128i *)(const void *)(v + i)), one);
+        x = _mm_add_epi32(x, _mm_slli_si128(x, 4));
+        x = _mm_add_epi32(x, _mm_slli_si128(x, 8));
+        x = _mm_add_epi32(x, carry);
+        _mm_storeu_si128((__m128i *)(void *)(v + i), x);
+        carry = _mm_shuffle_epi32(x, 0xFF);
+    }
+#else
+    uint32_t d = first;
+    for (unsigned i = 0; i < SEG_BLOCK; i++) {
+        d += v[i];
+        v[i] = d;
+        d++;
+    }
+#endif
+}
+
 /* Decodes block k into docs/tfs/ttfs. Returns false on corruption. */
 static bool decode_block(seg_cursor *c, uint32_t k)
 {
@@ -310,13 +339,21 @@ static bool decode_block(seg_cursor *c, uint32_t k)
         c->tf_bits = (uint8_t)bt;
         c->ttf_bits = (uint8_t)bq;
         c->tf_ready = false;
-        for (unsigned i = 0; i < SEG_BLOCK; i++) {
-            d += c->docs[i];
-            c->docs[i] = (uint32_t)d;
-            d++;
+        if (bd <= 24 && ndocs <= ((uint32_t)1 << 31)) {
+            /* 128 gaps below 2^24 add less than 2^31 to a docid below
+             * 2^31: 32-bit sums cannot wrap, the last docid decides. */
+            prefix_docs(c->docs, (uint32_t)d);
+            if (c->docs[SEG_BLOCK - 1] >= ndocs)
+                return corrupt(c, "docid out of range"), false;
+        } else {
+            for (unsigned i = 0; i < SEG_BLOCK; i++) {
+                d += c->docs[i];
+                c->docs[i] = (uint32_t)d;
+                d++;
+            }
+            if (d - 1 >= ndocs)
+                return corrupt(c, "docid out of range"), false;
         }
-        if (d - 1 >= ndocs)
-            return corrupt(c, "docid out of range"), false;
     } else {
         c->tf_ready = true;
         for (uint32_t i = 0; i < n; i++) {
