@@ -369,13 +369,6 @@ static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
     r->stop = nn > 0 && wordset_has(&a->sh->stops, norm, nn);
     r->split = false;
     r->term = a->scratch;
-    if (!r->stop) {
-        /* A stopword with clitics the stemmer leaves (darimanakah, kemanakah). */
-        size_t ends[2];
-        size_t k = clitic_bases(norm, nn, 3, ends);
-        for (size_t i = 0; i < k && !r->stop; i++)
-            r->stop = wordset_has(&a->sh->stops, norm, ends[i]);
-    }
     if (!r->stop && (r->len = compound_terms(norm, nn, !a->sh->no_stem, a->scratch)) > 0) {
         r->split = true;
         return 0;
@@ -385,7 +378,8 @@ static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
         r->len = nn;
         return 0;
     }
-    r->len = stem_word(roots_of(a->sh), norm, nn, a->scratch);
+    const wordset *roots = roots_of(a->sh);
+    r->len = stem_word(roots, norm, nn, a->scratch);
     /* A stopword with a clitic (itulah, padanya, adanya) is a stopword. */
     if (r->len < nn && memcmp(norm, a->scratch, r->len) == 0 &&
         only_clitics(norm + r->len, nn - r->len) &&
@@ -393,6 +387,13 @@ static int analyze_word(warta_analyzer *a, const char *s, size_t n, wres *r)
         r->stop = true;
         memcpy(a->scratch, norm, nn + 1);
         r->len = nn;
+    } else if (r->len == nn && !(roots && wordset_has(roots, norm, nn))) {
+        /* A stopword with clitics that the stemmer left whole because it
+         * is no root (darimanakah, kemanakah); a root stays (makalah). */
+        size_t ends[2];
+        size_t k = clitic_bases(norm, nn, 3, ends);
+        for (size_t i = 0; i < k && !r->stop; i++)
+            r->stop = wordset_has(&a->sh->stops, norm, ends[i]);
     }
     return 0;
 }
