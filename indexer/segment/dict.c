@@ -289,19 +289,66 @@ int seg_term_lookup(seg_reader *r, const char *term, size_t len, seg_term *out)
     int rc = dict_iter_start(&it, r, b);
     if (rc)
         return rc;
-    while (it.in_block < it.block_n) {
-        rc = dict_iter_next(&it);
-        if (rc < 0)
-            return rc;
-        int c = term_cmp(it.term, it.term_len, term, len);
+    /* The block is scanned without rebuilding its terms: `matched` is how
+     * many leading bytes the current term shares with the wanted one.  A
+     * term sharing more than that with its predecessor is still smaller;
+     * one sharing less is already greater (terms are sorted and `shared` is
+     * the whole common prefix); only at equality are suffix bytes compared.
+     * Every entry passed gets the checks dict_iter_next() makes. */
+    const uint8_t *p = it.p, *end = it.end;
+    const uint8_t *want = (const uint8_t *)term;
+    uint64_t post_off = it.post_off, pos_off = it.pos_off;
+    size_t cur_len = 0, matched = 0;
+    for (uint32_t i = 0; i < it.block_n; i++) {
+        uint64_t shared, suf, df, cfx, plen, qlen;
+        if (!fmt_varint(&p, end, &shared) || !fmt_varint(&p, end, &suf) || shared > cur_len ||
+            suf > SEG_MAX_TERM - shared || suf > (uint64_t)(end - p) || (i == 0 && shared != 0))
+            goto bad;
+        const uint8_t *sfx = p;
+        p += suf;
+        if (!fmt_varint(&p, end, &df) || !fmt_varint(&p, end, &cfx) ||
+            !fmt_varint(&p, end, &plen) || !fmt_varint(&p, end, &qlen))
+            goto bad;
+        if (df == 0 || df > r->ndocs || cfx > UINT64_MAX - df || post_off > r->post_len ||
+            pos_off > r->pos_len || plen > r->post_len - post_off || qlen > r->pos_len - pos_off)
+            goto bad;
+        cur_len = (size_t)(shared + suf);
+        int c;
+        if (i > 0 && shared > matched) {
+            c = -1;
+        } else if (i > 0 && shared < matched) {
+            c = 1;
+        } else {
+            size_t j = 0, m = len - (size_t)shared;
+            if (m > suf)
+                m = (size_t)suf;
+            while (j < m && sfx[j] == want[shared + j])
+                j++;
+            matched = (size_t)shared + j;
+            if (j < m)
+                c = sfx[j] < want[matched] ? -1 : 1;
+            else
+                c = cur_len < len ? -1 : cur_len > len;
+        }
         if (c == 0) {
-            *out = it.t;
+            out->df = (uint32_t)df;
+            out->cf = df + cfx;
+            out->post_off = post_off;
+            out->post_len = plen;
+            out->pos_off = pos_off;
+            out->pos_len = qlen;
+            out->block = b;
             return 0;
         }
         if (c > 0)
             break;
+        post_off += plen;
+        pos_off += qlen;
     }
     return WARTA_ENOTFOUND;
+bad:
+    seg_reader_set_error(r, "%s: dictionary block %u is malformed", r->path, b);
+    return WARTA_ECORRUPT;
 }
 
 int seg_term_prefix(seg_reader *r, const char *prefix, size_t len, size_t cap,

@@ -120,6 +120,46 @@ Test(dict, reports_absent_terms)
     fdict_free(&f);
 }
 
+/* Lookups of near misses (a byte more, a byte less, the last byte moved
+ * either way) agree with a plain search of the term list. */
+Test(dict, near_misses_are_found_exactly_when_present)
+{
+    fdict f;
+    fdict_build(&f, 2000);
+    for (size_t i = 0; i < f.n; i++) {
+        const char *w = f.terms[i];
+        size_t n = strlen(w);
+        char v[4][64];
+        size_t vl[4];
+        snprintf(v[0], sizeof v[0], "%s\x01", w);
+        vl[0] = n + 1;
+        memcpy(v[1], w, n);
+        vl[1] = n ? n - 1 : 0;
+        v[1][vl[1]] = '\0';
+        memcpy(v[2], w, n + 1);
+        memcpy(v[3], w, n + 1);
+        vl[2] = vl[3] = n;
+        if (n) {
+            v[2][n - 1] = (char)(v[2][n - 1] + 1);
+            v[3][n - 1] = (char)(v[3][n - 1] - 1);
+        }
+        for (int k = 0; k < 4; k++) {
+            if (vl[k] == 0 || memchr(v[k], '\0', vl[k]))
+                continue;
+            size_t at = f.n;
+            for (size_t j = 0; j < f.n; j++)
+                if (strlen(f.terms[j]) == vl[k] && memcmp(f.terms[j], v[k], vl[k]) == 0)
+                    at = j;
+            seg_term t;
+            int rc = seg_term_lookup(&f.r, v[k], vl[k], &t);
+            cr_assert_eq(rc, at < f.n ? 0 : WARTA_ENOTFOUND, "variant %d of %s", k, w);
+            if (rc == 0)
+                cr_assert_eq(t.df, 1 + at % 9);
+        }
+    }
+    fdict_free(&f);
+}
+
 typedef struct collect {
     char terms[4096][40];
     size_t n;
