@@ -197,6 +197,12 @@ bool varint_get(const uint8_t **p, const uint8_t *end, uint64_t *out)
 
 uint32_t wcrc32(uint32_t crc, const void *p, size_t n)
 {
+#ifdef WARTA_FUZZ_NO_CRC
+    /* Fuzz builds only (tests/fuzz/fuzz_segment.c): every checksum is 0, so
+     * damaged bytes reach the structure checks that stand behind the CRCs. */
+    (void)crc, (void)p, (void)n;
+    return 0;
+#endif
     /* zlib's crc32 takes a uInt length; feed large spans in pieces. */
     const unsigned char *b = p;
     while (n > 0) {

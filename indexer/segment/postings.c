@@ -373,6 +373,11 @@ static bool decode_block(seg_cursor *c, uint32_t k)
             d++;
         }
     }
+    /* The skip entry names the block's last docid; the next block's gaps
+     * start from it, so a block that decodes past it would hand out docids
+     * out of order. */
+    if (c->skip && c->docs[n - 1] != skip_last(c, k))
+        return corrupt(c, "block disagrees with its skip entry"), false;
     c->blk = k;
     c->n = n;
     c->i = 0;
