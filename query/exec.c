@@ -858,7 +858,7 @@ static int run_single(qexec *x, qleaf *l)
  * computes them (the sum of the contributions in query order); MaxScore
  * meets them again and heap_push() keeps each once.  Every cursor is
  * rewound afterwards. */
-#define SEED_MAX_BLOCKS 16
+#define SEED_MAX_BLOCKS 1
 
 static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
 {
@@ -1086,6 +1086,157 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
     return false;
 }
 
+/* MaxScore with two or more essential lists, a window of WIN_DOCS docids
+ * at a time: each essential list's postings in the window are scored term
+ * at a time into per-list slots (a bit per list and document says which
+ * hold it), then the window's documents are visited in docid order and
+ * completed as the document-at-a-time loop would: the non-essential lists
+ * (bounded by their blocks' bounds there) only while they can still lift
+ * the document over the heap.  The essential set is that of the window's
+ * start; a threshold raised inside the window only prunes more.  Each
+ * contribution is computed exactly as elsewhere and the score is still
+ * added in query order. */
+#define WIN_DOCS 2048
+#define WIN_LISTS 8
+
+typedef struct qwin {
+    double *cw;                  /* WIN_LISTS x WIN_DOCS contributions */
+    uint8_t *pm;                 /* WIN_DOCS: bit i when essential list i holds the document */
+    uint64_t *bm;                /* WIN_DOCS bits: documents with a nonzero pm */
+    double *rp;                  /* per bound-order position: prefix of block bounds */
+} qwin;
+
+static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint32_t *ord,
+                       qcur **oc, size_t *ess_io, const double *pre, size_t ns,
+                       double *theta_io, bool has_not, qwin *w, uint32_t lo)
+{
+    qleaf *leaves = x->plan->leaves;
+    double *contrib = x->contrib;
+    size_t ess = *ess_io;
+    size_t m = ns - ess;
+    double theta = *theta_io;
+    uint32_t hi = lo >= SEG_END - WIN_DOCS ? SEG_END - 1 : lo + (WIN_DOCS - 1);
+    for (size_t i = 0; i < m; i++) {
+        const qleaf *l = &leaves[ord[ess + i]];
+        qcur *c = oc[ess + i];
+        double *cw = w->cw + i * WIN_DOCS;
+        uint8_t bit = (uint8_t)(1u << i);
+        seg_cursor *sc = c->sc;
+        if (sc) {
+            while (c->doc <= hi) {
+                seg_cursor_need_tfs(sc);
+                uint32_t n = sc->n, k = sc->i;
+                const uint32_t *docs = sc->docs;
+                for (; k < n && docs[k] <= hi; k++) {
+                    uint32_t d = docs[k], ttf = sc->ttfs[k];
+                    if (l->title && ttf == 0)
+                        continue;
+                    double tfw = l->title ? bm25_tf_title(&x->p, ttf)
+                                          : bm25_tf_text(&x->p, sc->tfs[k], ttf);
+                    uint32_t off = d - lo;
+                    cw[off] = bm25_term(&x->p, l->idf, tfw,
+                                        bm25_norm(&x->p, seg_doc_len(x->r, d)));
+                    w->pm[off] |= bit;
+                    w->bm[off >> 6] |= (uint64_t)1 << (off & 63);
+                }
+                if (k < n) {
+                    sc->i = k;
+                    sc->doc = c->doc = docs[k];
+                    break;
+                }
+                sc->i = n - 1;
+                sc->doc = c->doc = docs[n - 1];
+                cur_next(c);
+            }
+        } else {
+            for (uint32_t d = c->doc; d <= hi; d = cur_next(c)) {
+                uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+                if (l->title && ttf == 0)
+                    continue;
+                double tfw = l->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
+                uint32_t off = d - lo;
+                cw[off] = bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+                w->pm[off] |= bit;
+                w->bm[off >> 6] |= (uint64_t)1 << (off & 63);
+            }
+        }
+    }
+    for (uint32_t wi = 0; wi < WIN_DOCS / 64; wi++) {
+        uint64_t v = w->bm[wi];
+        if (!v)
+            continue;
+        w->bm[wi] = 0;
+        while (v) {
+            uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(v);
+            v &= v - 1;
+            uint8_t pm = w->pm[off];
+            w->pm[off] = 0;
+            uint32_t d = lo + off;
+            if (x->err || !doc_ok(x, d))
+                continue;
+            double sum = 0.0;
+            for (size_t i = 0; i < m; i++) {
+                double s = (pm >> i) & 1 ? w->cw[i * WIN_DOCS + off] : 0.0;
+                contrib[ord[ess + i]] = s;
+                sum += s;
+            }
+            bool pruned = false;
+            if (ess > 0) {
+                if (sum * BM25_SLACK + pre[ess - 1] < theta) {
+                    pruned = true;
+                } else {
+                    /* The non-essential lists' blocks holding d bound the rest. */
+                    double acc = 0.0;
+                    for (size_t j = 0; j < ess; j++) {
+                        uint32_t last;
+                        acc += block_ub(x, &leaves[ord[j]], ord[j], d, &last);
+                        w->rp[j] = acc;
+                    }
+                    for (size_t j = ess; j-- > 0;) {
+                        if (sum * BM25_SLACK + pre[j] < theta ||
+                            sum * BM25_SLACK + w->rp[j] * BM25_SLACK < theta) {
+                            pruned = true;
+                            break;
+                        }
+                        qleaf *l = &leaves[ord[j]];
+                        qcur *c = oc[j];
+                        double s = 0.0;
+                        if (cur_seek(c, d) == d) {
+                            uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+                            double tfw = l->title ? bm25_tf_title(&x->p, ttf)
+                                                  : bm25_tf_text(&x->p, tf, ttf);
+                            s = bm25_term(&x->p, l->idf, tfw,
+                                          bm25_norm(&x->p, seg_doc_len(x->r, d)));
+                        }
+                        contrib[ord[j]] = s;
+                        sum += s;
+                    }
+                }
+            }
+            for (size_t i = 0; i < nk && !pruned && has_not; i++) {
+                if (kids[i]->occur != QO_NOT)
+                    continue;
+                double s;
+                pruned = leaf_match(x, &leaves[kids[i]->leaf], d, &s, NULL);
+            }
+            if (pruned)
+                continue;
+            double score = 0.0;
+            for (size_t i = 0; i < nk; i++)
+                if (kids[i]->occur == QO_SHOULD)
+                    score += contrib[kids[i]->leaf];
+            if (heap_push(x, score, d))
+                theta = x->heap[0].score;
+        }
+    }
+    size_t ness = *ess_io;
+    while (ness < ns && pre[ness] < theta)
+        ness++;
+    *ess_io = ness;
+    *theta_io = theta;
+    return x->err;
+}
+
 static int run_maxscore(qexec *x)
 {
     const qtree *const *kids;
@@ -1148,8 +1299,36 @@ static int run_maxscore(qexec *x)
     size_t region_ess = SIZE_MAX;   /* ess when the region was computed */
     double region_all = 0.0;        /* sum of every list's block bound there */
     double region_ne = 0.0;         /* of the non-essential lists' */
+    qwin win = {NULL, NULL, NULL, NULL}; /* window_pass()'s scratch, on first use */
+    /* rpre[i]: the sum of the block bounds there of the lists 0..i (in
+     * bound order), which bounds what the non-essential lists 0..i can
+     * still add to a document of the region (tighter than pre[i]). */
+    double *rpre = arena_alloc(x->arena, (ns ? ns : 1) * sizeof *rpre);
+    if (!rpre)
+        return WARTA_ENOMEM;
 
     while (ess < ns) {
+        if (ess + 1 < ns && ns - ess <= WIN_LISTS) {
+            uint32_t lo = SEG_END;
+            for (size_t i = ess; i < ns; i++)
+                if (oc[i]->doc < lo)
+                    lo = oc[i]->doc;
+            if (lo == SEG_END)
+                break;
+            if (!win.cw) {
+                win.cw = arena_alloc(x->arena, (size_t)WIN_LISTS * WIN_DOCS * sizeof *win.cw);
+                win.pm = arena_calloc(x->arena, WIN_DOCS, 1);
+                win.bm = arena_calloc(x->arena, WIN_DOCS / 64, sizeof *win.bm);
+                win.rp = arena_alloc(x->arena, ns * sizeof *win.rp);
+                if (!win.cw || !win.pm || !win.bm || !win.rp)
+                    return WARTA_ENOMEM;
+            }
+            int rc = window_pass(x, kids, nk, ord, oc, &ess, pre, ns, &theta, has_not, &win, lo);
+            if (rc)
+                return rc;
+            full = x->nheap == x->cap;
+            continue;
+        }
         if (full && ess == ns - 1 && ess > 0 && oc[ess]->sc) {
             if (one_essential(x, kids, nk, ord, &ess, pre, ns, &theta, has_not))
                 continue;
@@ -1176,6 +1355,7 @@ static int run_maxscore(qexec *x)
                     region_all += u;
                     if (i < ess)
                         region_ne += u;
+                    rpre[i] = region_all;
                     if (last < region_end)
                         region_end = last;
                 }
@@ -1234,7 +1414,8 @@ static int run_maxscore(qexec *x)
             }
             if (!pruned) {
                 for (size_t i = ess; i-- > 0;) {
-                    if (full && sum * BM25_SLACK + pre[i] < theta) {
+                    if (full && (sum * BM25_SLACK + pre[i] < theta ||
+                                 sum * BM25_SLACK + rpre[i] * BM25_SLACK < theta)) {
                         pruned = true;
                         break;
                     }
