@@ -443,6 +443,14 @@ static bool heap_push(qexec *x, double score, uint32_t d)
     return true;
 }
 
+/* The pruning threshold once the heap is full: its worst score, or the
+ * segment's floor when that is higher. */
+static inline double heap_theta(const qexec *x)
+{
+    double t = x->heap[0].score;
+    return t > x->floor ? t : x->floor;
+}
+
 void qexec_finish(qexec *x)
 {
     /* Heap sort: repeatedly move the worst to the end. */
@@ -857,10 +865,13 @@ static int run_single(qexec *x, qleaf *l)
  * are scored in full, in docid order.  Their scores are computed exactly as MaxScore
  * computes them (the sum of the contributions in query order); MaxScore
  * meets them again and heap_push() keeps each once.  Every cursor is
- * rewound afterwards. */
+ * rewound afterwards.  With floor (queries without excluded words) nothing
+ * is scored in full: *floor receives the k-th best of the lead's
+ * contributions (documents passing the filters), a lower bound of the k-th
+ * best score, or stays 0 when fewer than k were seen. */
 #define SEED_MAX_BLOCKS 1
 
-static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
+static void seed_heap(qexec *x, const qtree *const *kids, size_t nk, double *floor)
 {
     qleaf *leaves = x->plan->leaves;
     qleaf *lead = NULL;
@@ -903,6 +914,8 @@ static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
             uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
             if (lead->title && ttf == 0)
                 continue;
+            if (floor && !doc_ok(x, d))
+                continue;
             double tfw = lead->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
             double sc = bm25_term(&x->p, lead->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
             size_t i;
@@ -944,6 +957,15 @@ static void seed_heap(qexec *x, const qtree *const *kids, size_t nk)
             bs[i] = sc;
             best[i] = d;
         }
+    }
+    if (floor) {
+        /* Without excluded words, a document scores at least the lead's
+         * contribution (a sum of non-negative terms never rounds below one
+         * of them): k documents score at least the k-th best of these. */
+        if (n == k)
+            *floor = bs[0];
+        cur_rewind(c);
+        return;
     }
     /* In docid order, so every cursor only moves forward. */
     for (size_t i = 1; i < n; i++) {
@@ -1065,7 +1087,7 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
             if (x->err)
                 return false;
             if (heap_push(x, score, d)) {
-                theta = x->heap[0].score;
+                theta = heap_theta(x);
                 size_t ness = ess;
                 while (ness < ns && pre[ness] < theta)
                     ness++;
@@ -1226,7 +1248,7 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
                 if (kids[i]->occur == QO_SHOULD)
                     score += contrib[kids[i]->leaf];
             if (heap_push(x, score, d))
-                theta = x->heap[0].score;
+                theta = heap_theta(x);
         }
     }
     size_t ness = *ess_io;
@@ -1282,19 +1304,21 @@ static int run_maxscore(qexec *x)
         return WARTA_ENOMEM;
     for (size_t i = 0; i < ns; i++)
         oc[i] = &leaves[ord[i]].cur[0];
+    bool has_not = ns < nk;
+    x->floor = 0.0;
     if (ns >= 2 && x->nheap < x->cap)
-        seed_heap(x, kids, nk);
+        seed_heap(x, kids, nk, has_not ? NULL : &x->floor);
     if (x->err)
         return x->err;
-    bool full = x->nheap == x->cap;
-    double theta = full ? x->heap[0].score : 0.0;
+    /* full: pruning is on (the heap is full or the floor is known). */
+    bool full = x->nheap == x->cap || x->floor > 0.0;
+    double theta = x->nheap == x->cap ? heap_theta(x) : x->floor;
     size_t ess = 0;
     if (full)
         while (ess < ns && pre[ess] < theta)
             ess++;
     for (size_t i = 0; i < ns; i++)
         cur_next(oc[i]);
-    bool has_not = ns < nk;
     uint32_t region_end = 0;        /* last docid of the block-max region */
     size_t region_ess = SIZE_MAX;   /* ess when the region was computed */
     double region_all = 0.0;        /* sum of every list's block bound there */
@@ -1326,7 +1350,7 @@ static int run_maxscore(qexec *x)
             int rc = window_pass(x, kids, nk, ord, oc, &ess, pre, ns, &theta, has_not, &win, lo);
             if (rc)
                 return rc;
-            full = x->nheap == x->cap;
+            full = full || x->nheap == x->cap;
             continue;
         }
         if (full && ess == ns - 1 && ess > 0 && oc[ess]->sc) {
@@ -1451,7 +1475,7 @@ static int run_maxscore(qexec *x)
                 if (heap_push(x, score, d)) {
                     full = x->nheap == x->cap;
                     if (full) {
-                        theta = x->heap[0].score;
+                        theta = heap_theta(x);
                         while (ess < ns && pre[ess] < theta)
                             ess++;
                     }

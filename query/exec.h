@@ -139,6 +139,7 @@ typedef struct qexec {
     double *bub;             /* per leaf: bound of the cached block */
     uint32_t *blast;         /* per leaf: last docid of the cached block */
     uint8_t *bvalid;         /* per leaf: 1 when bub/blast are set */
+    double floor;            /* MaxScore: k documents of the segment score at least this (0: unknown) */
     uint64_t *bits;          /* counting bitmap */
     size_t bits_words;       /* its size in 64-bit words */
 } qexec;
