@@ -1129,7 +1129,7 @@ typedef struct qwin {
 } qwin;
 
 static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint32_t *ord,
-                       qcur **oc, size_t *ess_io, const double *pre, size_t ns,
+                       const uint32_t *qs, qcur **oc, size_t *ess_io, const double *pre, size_t ns,
                        double *theta_io, bool has_not, qwin *w, uint32_t lo)
 {
     qleaf *leaves = x->plan->leaves;
@@ -1235,6 +1235,9 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
                     }
                 }
             }
+            /* Every contribution known: their sum bounds the score. */
+            if (pruned || sum * BM25_SLACK < theta)
+                continue;
             for (size_t i = 0; i < nk && !pruned && has_not; i++) {
                 if (kids[i]->occur != QO_NOT)
                     continue;
@@ -1244,9 +1247,8 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
             if (pruned)
                 continue;
             double score = 0.0;
-            for (size_t i = 0; i < nk; i++)
-                if (kids[i]->occur == QO_SHOULD)
-                    score += contrib[kids[i]->leaf];
+            for (size_t i = 0; i < ns; i++)
+                score += contrib[qs[i]];
             if (heap_push(x, score, d))
                 theta = heap_theta(x);
         }
@@ -1304,6 +1306,13 @@ static int run_maxscore(qexec *x)
         return WARTA_ENOMEM;
     for (size_t i = 0; i < ns; i++)
         oc[i] = &leaves[ord[i]].cur[0];
+    /* The optional leaves in query order: the order scores are added. */
+    uint32_t *qs = arena_alloc(x->arena, (ns ? ns : 1) * sizeof *qs);
+    if (!qs)
+        return WARTA_ENOMEM;
+    for (size_t i = 0, j = 0; i < nk; i++)
+        if (kids[i]->occur == QO_SHOULD)
+            qs[j++] = kids[i]->leaf;
     bool has_not = ns < nk;
     x->floor = 0.0;
     if (ns >= 2 && x->nheap < x->cap)
@@ -1347,7 +1356,8 @@ static int run_maxscore(qexec *x)
                 if (!win.cw || !win.pm || !win.bm || !win.rp)
                     return WARTA_ENOMEM;
             }
-            int rc = window_pass(x, kids, nk, ord, oc, &ess, pre, ns, &theta, has_not, &win, lo);
+            int rc = window_pass(x, kids, nk, ord, qs, oc, &ess, pre, ns, &theta, has_not, &win,
+                                 lo);
             if (rc)
                 return rc;
             full = full || x->nheap == x->cap;
