@@ -1,8 +1,10 @@
 /*
  * exec.c: ranking (exec.h).  The scorers share one heap and one scoring
  * function: for flat ranked queries of terms (the common case: plain words,
- * -excluded words) block-max MaxScore, seeded from the strongest list's
- * best blocks, or for a lone term its blocks best first; for the rest an
+ * -excluded words) block-max MaxScore (2 to 8 essential lists a window of
+ * docids at a time, term at a time inside it), started from a threshold
+ * found in the strongest list's best block, or for a lone term its blocks
+ * best first; for the rest an
  * exhaustive document-at-a-time evaluator of the whole tree.  A document's
  * score is always the sum of its leaves' contributions in query order, so
  * every path gives the same bits, and the heap's total order (score, then
