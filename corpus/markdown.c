@@ -223,6 +223,10 @@ int front_matter_parse(corpus_reader *r, const char *data, size_t len, corpus_fr
                           which == FM_TAGS ? "a list or text" : "text");
             continue;
         }
+        /* a quoted scalar may hold "\0": articles' text never holds NUL */
+        for (size_t j = offs[which]; !fm->storage.oom && j < fm->storage.len; j++)
+            if (fm->storage.data[j] == '\0')
+                fm->storage.data[j] = ' ';
         wbuf_putc(&fm->storage, '\0');
     }
     if (fm->storage.oom) {

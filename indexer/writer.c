@@ -1033,7 +1033,7 @@ static int flush_buffer(warta_writer *w)
         s.dirty = true;
     }
     membuf_free(m);
-    char detail[512];
+    char detail[512] = "";
     rc = seg_reader_open(&s.r, w->dir, id, 0, detail, sizeof detail);
     if (rc) {
         wfree(s.del);
@@ -1535,11 +1535,14 @@ WARTA_API int warta_writer_open(warta_writer **out, const char *dir,
                                 const warta_writer_options *opts, char *errmsg, size_t errlen)
 {
     *out = NULL;
-    if (!dir || !*dir)
-        return WARTA_EINVAL;
-    warta_writer *w = wcalloc(1, sizeof *w);
-    if (!w)
-        return WARTA_ENOMEM;
+    int early = !dir || !*dir ? WARTA_EINVAL : 0;
+    warta_writer *w = early ? NULL : wcalloc(1, sizeof *w);
+    if (!w) {
+        early = early ? early : WARTA_ENOMEM;
+        if (errmsg && errlen)
+            snprintf(errmsg, errlen, "%s", warta_strerror(early));
+        return early;
+    }
     w->lock_fd = -1;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv_todo, NULL);

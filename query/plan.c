@@ -19,6 +19,7 @@ typedef struct planner {
     size_t cap_terms;       /* room in plan->terms */
     size_t cap_leaves;      /* room in plan->leaves */
     int rc;                 /* sticky error */
+    seg_reader *failed;     /* the segment a prefix expansion found corrupt, for the message */
 } planner;
 
 /* Tokens of one analyzed word or phrase. */
@@ -236,6 +237,7 @@ static qtree *plan_prefix(planner *pl, const qnode *n)
         if (rc) {
             wbuf_free(&norm);
             pl->rc = rc;
+            pl->failed = seg_snapshot_segment(pl->snap, s);
             return NULL;
         }
     }
@@ -355,10 +357,12 @@ int qplan_build(qplan *plan, const qnode *root, warta_analyzer *an, seg_snapshot
                 qarena *a, char *err, size_t errlen)
 {
     memset(plan, 0, sizeof *plan);
-    planner pl = {a, an, snap, plan, 0, 0, 0};
+    planner pl = {a, an, snap, plan, 0, 0, 0, NULL};
     qtree *t = plan_node(&pl, root);
     if (pl.rc) {
-        if (err && errlen)
+        if (err && errlen && pl.rc == WARTA_ECORRUPT && pl.failed)
+            snprintf(err, errlen, "%s", seg_reader_errmsg(pl.failed));
+        else if (err && errlen)
             snprintf(err, errlen, "query: %s", warta_strerror(pl.rc));
         return pl.rc;
     }

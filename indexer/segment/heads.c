@@ -162,7 +162,7 @@ int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
     wbuf_put_u32le(index, nwords);
     wbuf_put_u32le(index, (uint32_t)words.len);
     wbuf_append(index, words.data, words.len);
-    while (index->len % 4)
+    while (index->len % 4 && !index->oom) /* a failed buffer never grows */
         wbuf_putc(index, 0);
     size_t offs_at = index->len;
     for (uint32_t b = 0; b <= nblocks; b++)

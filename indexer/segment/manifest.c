@@ -478,8 +478,9 @@ int lock_acquire(const char *dir, int *out, char *errmsg, size_t errlen)
      * taken over: record our PID for the next one to name */
     char buf[32];
     int len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-    if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)len, 0) != len) {
-        int e = errno;
+    ssize_t wn = -1;
+    if (ftruncate(fd, 0) != 0 || (wn = pwrite(fd, buf, (size_t)len, 0)) != len) {
+        int e = wn >= 0 ? ENOSPC : errno; /* a short write sets no errno */
         close(fd);
         return fail(errmsg, errlen, io_code(e), "%s: cannot write: %s", path, strerror(e));
     }
