@@ -79,7 +79,7 @@ have_optimize=0
 try() {
     local name=$1 snap=$2 after=$3
     shift 3
-    for budget in 0 20000 100000 1000000; do
+    for budget in 0 1 20000 100000 1000000; do
         rm -rf "$WORK/t"
         cp -a "$snap" "$WORK/t"
         local rc=0

@@ -59,30 +59,6 @@ static bool corrupt_code(int rc)
 
 static int failures;
 static long cases;
-static long known_prefix, known_missing; /* cases of the known bugs below */
-static bool strict;                      /* FLIP_STRICT=1: known bugs fail too */
-
-/* Known bugs, reported and counted but not failed unless FLIP_STRICT=1:
- *  - prefix: a prefix query (pen*) over a corrupt dictionary block returns
- *    WARTA_ECORRUPT with "query: corrupt index", not naming the file
- *    (query/plan.c plan_prefix drops seg_reader_errmsg()).
- *  - missing: a segment or deletion file named by the manifest but missing
- *    makes open and check return WARTA_ENOTFOUND (exit 6, "no index"), not
- *    WARTA_ECORRUPT (exit 3). */
-static bool known_bug(const char *q, const char *what, int rc, const char *err)
-{
-    if (strict)
-        return false;
-    if (q && strchr(q, '*') && corrupt_code(rc) && strcmp(err, "query: corrupt index") == 0) {
-        known_prefix++;
-        return true;
-    }
-    if (strcmp(what, "removed") == 0 && rc == WARTA_ENOTFOUND) {
-        known_missing++;
-        return true;
-    }
-    return false;
-}
 
 #define FAIL(...)                                                                          \
     do {                                                                                   \
@@ -196,9 +172,7 @@ static void check_case(const char *ix, const char *file, const char *what)
     cases++;
     char err[1024] = "";
     int rc = warta_index_check(ix, err, sizeof err);
-    if (known_bug(NULL, what, rc, err))
-        ;
-    else if (!corrupt_code(rc))
+    if (!corrupt_code(rc))
         FAIL("%s %s: check returns %s (%s)", file, what, warta_strerror(rc), err);
     else if (!strstr(err, file))
         FAIL("%s %s: check's message does not name the file: %s", file, what, err);
@@ -206,9 +180,7 @@ static void check_case(const char *ix, const char *file, const char *what)
     err[0] = '\0';
     rc = warta_index_open(&x, ix, err, sizeof err);
     if (rc) {
-        if (known_bug(NULL, what, rc, err))
-            ;
-        else if (!corrupt_code(rc))
+        if (!corrupt_code(rc))
             FAIL("%s %s: open returns %s (%s)", file, what, warta_strerror(rc), err);
         else if (!strstr(err, file))
             FAIL("%s %s: open's message does not name the file: %s", file, what, err);
@@ -219,9 +191,7 @@ static void check_case(const char *ix, const char *file, const char *what)
         err[0] = '\0';
         rc = answer(x, queries[q], &got, err, sizeof err);
         if (rc) {
-            if (known_bug(queries[q], what, rc, err))
-                ;
-            else if (!corrupt_code(rc))
+            if (!corrupt_code(rc))
                 FAIL("%s %s: query '%s' returns %s (%s)", file, what, queries[q],
                      warta_strerror(rc), err);
             else if (!strstr(err, file))
@@ -272,7 +242,6 @@ static void remove_workdir(void)
 
 int main(int argc, char **argv)
 {
-    strict = getenv("FLIP_STRICT") && *getenv("FLIP_STRICT") == '1';
     long sample = argc > 1 ? atol(argv[1]) : 0;
     rng = argc > 2 ? strtoul(argv[2], NULL, 10) : 1;
     const char *tmp = getenv("TMPDIR");
@@ -383,11 +352,5 @@ int main(int argc, char **argv)
         free(files[i]);
     }
     printf("# %ld cases over %zu files (%zu bytes), %d failures\n", cases, nfiles, total, failures);
-    if (known_prefix)
-        printf("# KNOWN BUG (not failed; FLIP_STRICT=1 fails it): %ld prefix queries over a corrupt "
-               "segment say \"query: corrupt index\" without naming the file\n", known_prefix);
-    if (known_missing)
-        printf("# KNOWN BUG (not failed; FLIP_STRICT=1 fails it): %ld missing segment or deletion "
-               "files give \"not found\" (exit 6), not a corrupt index (exit 3)\n", known_missing);
     return failures ? 1 : 0;
 }

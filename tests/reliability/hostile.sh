@@ -8,8 +8,9 @@
 # or exit 2 with exactly one line on stderr, within 10 s, and (release
 # build) within 1 GiB of address space.
 # Files: one byte flipped in the middle of each index file, and each file
-# truncated to half: `warta check` and `warta search` exit 3 with one line
-# naming the file (search may instead answer exactly as before).
+# truncated to half: `warta check` and `warta search` (a word and a prefix
+# query) exit 3 with one line naming the file (search may instead answer
+# exactly as before).
 source "$(dirname "$0")/lib.sh"
 DRIVER=${2:?usage: hostile.sh WARTA RELDRIVER}
 IX=$WORK/ix
@@ -80,7 +81,10 @@ done
 note "$(ls "$WORK"/q.* | wc -l) API queries with NUL and random bytes: success or WARTA_ESYNTAX"
 
 # damaged files through the command line
-REF=$("$WARTA" search -i "$IX" --json -k 50 -- banjir | jq -c 'del(.took_ms)')
+declare -A REF
+for q in banjir 'pem*'; do
+    REF[$q]=$("$WARTA" search -i "$IX" --json -k 50 -- "$q" | jq -c 'del(.took_ms)')
+done
 for f in $(cd "$IX" && ls); do
     [ "$f" = lock ] && continue
     size=$(stat -c %s "$IX/$f")
@@ -99,16 +103,18 @@ for f in $(cd "$IX" && ls); do
         [ "$rc" = 3 ] || fail "check with $f ($how): exit $rc, not 3: $(cat "$WORK/err")"
         [ "$(wc -l < "$WORK/err")" = 1 ] && grep -q "$f" "$WORK/err" ||
             fail "check with $f ($how): not one line naming the file: $(cat "$WORK/err")"
-        rc=0
-        "$WARTA" search -i "$IX" --json -k 50 -- banjir > "$WORK/out" 2> "$WORK/err" || rc=$?
-        if [ "$rc" = 0 ]; then
-            [ "$(jq -c 'del(.took_ms)' < "$WORK/out")" = "$REF" ] ||
-                fail "search with $f ($how): a different answer, no error"
-        else
-            [ "$rc" = 3 ] || fail "search with $f ($how): exit $rc, not 3: $(cat "$WORK/err")"
-            [ "$(wc -l < "$WORK/err")" = 1 ] && grep -q "$f" "$WORK/err" ||
-                fail "search with $f ($how): not one line naming the file: $(cat "$WORK/err")"
-        fi
+        for q in banjir 'pem*'; do
+            rc=0
+            "$WARTA" search -i "$IX" --json -k 50 -- "$q" > "$WORK/out" 2> "$WORK/err" || rc=$?
+            if [ "$rc" = 0 ]; then
+                [ "$(jq -c 'del(.took_ms)' < "$WORK/out")" = "${REF[$q]}" ] ||
+                    fail "search '$q' with $f ($how): a different answer, no error"
+            else
+                [ "$rc" = 3 ] || fail "search '$q' with $f ($how): exit $rc, not 3: $(cat "$WORK/err")"
+                [ "$(wc -l < "$WORK/err")" = 1 ] && grep -q "$f" "$WORK/err" ||
+                    fail "search '$q' with $f ($how): not one line naming the file: $(cat "$WORK/err")"
+            fi
+        done
         cp "$WORK/saved" "$IX/$f"
     done
 done
