@@ -12,9 +12,9 @@ set -euo pipefail
 
 usage="usage: benchmarks/compare.sh [--corpus PATH]... [--queries FILE] [--runs N] [-k N]
                              [--build-dir DIR] [--no-build] [--work DIR] [--out FILE]
-                             [--count N] [--warmup N] [--no-xapian] [--no-fts5]"
+                             [--count N] [--warmup N] [--no-xapian] [--no-fts5] [--report-only]"
 corpora=() queries= given_queries= runs=3 k=10 build_dir=${WARTA_BUILD:-$bench_root/build-bench-release}
-nobuild=0 work= out= count=2000 use_xapian=1 use_fts5=1 warmup=all
+nobuild=0 work= out= count=2000 use_xapian=1 use_fts5=1 warmup=all report_only=0
 while [ $# -gt 0 ]; do
   case $1 in
     --corpus) corpora+=("$2"); shift 2 ;;
@@ -29,6 +29,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --no-xapian) use_xapian=0; shift ;;
     --no-fts5) use_fts5=0; shift ;;
+    --report-only) report_only=1; shift ;;
     -h|--help) echo "$usage"; exit 0 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
@@ -56,7 +57,7 @@ nq=$(grep -c . "$queries" || true)
 narticles=$(for f in "${jsonl[@]}"; do zcat -f "$f"; done | grep -c . || true)
 
 results=$work/results.tsv   # run engine metric value
-: > "$results"
+[ "$report_only" = 1 ] || : > "$results"
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }
 
 run_warta() {  # run jobs
@@ -95,6 +96,7 @@ engines=(warta2 warta1)
 [ "$use_xapian" = 1 ] && engines+=(xapian)
 ne=${#engines[@]}
 note "corpus: ${corpora[*]}; $nq queries; $runs runs of: ${engines[*]}"
+[ "$report_only" = 1 ] && runs=0 && note "reporting the runs recorded in $results"
 for ((r = 1; r <= runs; r++)); do
   if [ -x "$NOISE_PROBE" ]; then
     "$NOISE_PROBE" > "$work/noise.out"
@@ -112,6 +114,8 @@ for ((r = 1; r <= runs; r++)); do
 done
 
 med() { awk -F'\t' -v e="$1" -v m="$2" '$2 == e && $3 == m && $4 != "" { print $4 }' "$results" | median; }
+best() { awk -F'\t' -v e="$1" -v m="$2" '$2 == e && $3 == m && $4 != "" { print $4 }' "$results" | sort -g | head -1; }
+runs=$(awk -F'\t' '{ print $1 }' "$results" | sort -u | grep -c . || true)
 
 # The table, in Markdown.
 w_b2=$(med warta-j2 build_s) w_b1=$(med warta-j1 build_s) w_ix=$(med warta index_bytes)
@@ -144,6 +148,19 @@ table=$work/table.md
     echo
     echo "The noise probe times identical pieces of pure CPU work: when its p99 is far above its p50,"
     echo "other jobs were competing for the cores and every engine's p99 (and mean) carries that delay."
+  fi
+  echo
+  echo "Best of $runs runs (noise only ever adds time, so the minimum is the least disturbed figure):"
+  echo
+  echo "| engine | build s | mean µs | p50 µs | p99 µs |"
+  echo "|---|---:|---:|---:|---:|"
+  echo "| warta --jobs 2 | $(fmt "$(best warta-j2 build_s)" 2) | $(fmt "$(best warta mean_us)" 1) | $(fmt "$(best warta p50_us)" 1) | $(fmt "$(best warta p99_us)" 1) |"
+  echo "| warta --jobs 1 | $(fmt "$(best warta-j1 build_s)" 2) | | | |"
+  if [ "$use_fts5" = 1 ]; then
+    echo "| SQLite FTS5 | $(fmt "$(best fts5 build_s)" 2) | $(fmt "$(best fts5 mean_us)" 1) | $(fmt "$(best fts5 p50_us)" 1) | $(fmt "$(best fts5 p99_us)" 1) |"
+  fi
+  if [ "$use_xapian" = 1 ]; then
+    echo "| Xapian | $(fmt "$(best xapian build_s)" 2) | $(fmt "$(best xapian mean_us)" 1) | $(fmt "$(best xapian p50_us)" 1) | $(fmt "$(best xapian p99_us)" 1) |"
   fi
   echo
   echo "warta's whole index with the compressed document store: $(mb "$w_tot") MB; peak RSS while indexing (--jobs 2): $(fmt "$w_rss" 0) MB."
