@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -89,4 +90,41 @@ bool cli_parse_double(const char *cmd, const char *name, const char *v,
     }
     *out = x;
     return true;
+}
+
+int cli_parse_index_quiet(const char *cmd, const char *usage, void (*help)(void),
+                          int argc, char **argv, const char **dir, bool *quiet, int *first)
+{
+    enum { OPT_HELP = 256, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"index", required_argument, NULL, 'i'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, OPT_HELP},   {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    *dir = NULL;
+    *quiet = false;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "i:q", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            *dir = optarg;
+            break;
+        case 'q':
+            *quiet = true;
+            break;
+        case OPT_HELP:
+            help();
+            return EXIT_OK;
+        case OPT_VERSION:
+            printf("warta %s\n", warta_version());
+            return EXIT_OK;
+        default:
+            cli_error("%s: unknown option '%s' or missing value", cmd, argv[optind - 1]);
+            return cli_usage_error(cmd, usage);
+        }
+    }
+    *first = optind;
+    return -1;
 }

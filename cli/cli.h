@@ -52,6 +52,14 @@ bool cli_parse_uint(const char *cmd, const char *name, const char *v,
 bool cli_parse_double(const char *cmd, const char *name, const char *v,
                       double min, double max, double *out);
 
+/* Parses the options of the index-maintenance commands (delete, optimize,
+ * check): -i/--index DIR, -q/--quiet, --help (calls help), --version.
+ * Returns -1 to go on, with *dir (the -i value or NULL), *quiet and *first
+ * (argv index of the first operand) set; otherwise the exit code to return
+ * (help and version printed, or a usage error reported). */
+int cli_parse_index_quiet(const char *cmd, const char *usage, void (*help)(void),
+                          int argc, char **argv, const char **dir, bool *quiet, int *first);
+
 /* Each subcommand: argv[0] is the subcommand's name. */
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);

@@ -35,38 +35,15 @@ static void check_help(void)
 
 int cmd_check(int argc, char **argv)
 {
-    enum { OPT_HELP = 256, OPT_VERSION };
-    static const struct option longopts[] = {
-        {"index", required_argument, NULL, 'i'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, OPT_HELP},   {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir = NULL;
-    bool quiet = false;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "i:q", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            dir = optarg;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case OPT_HELP:
-            check_help();
-            return EXIT_OK;
-        case OPT_VERSION:
-            printf("warta %s\n", warta_version());
-            return EXIT_OK;
-        default:
-            cli_error("check: unknown option '%s' or missing value", argv[optind - 1]);
-            return cli_usage_error("check", check_usage);
-        }
-    }
-    if (optind < argc) {
-        cli_error("check: unexpected argument '%s'", argv[optind]);
+    const char *dir;
+    bool quiet;
+    int first;
+    int code = cli_parse_index_quiet("check", check_usage, check_help, argc, argv, &dir, &quiet,
+                                     &first);
+    if (code >= 0)
+        return code;
+    if (first < argc) {
+        cli_error("check: unexpected argument '%s'", argv[first]);
         return cli_usage_error("check", check_usage);
     }
     dir = cli_index_path(dir);
@@ -80,8 +57,9 @@ int cmd_check(int argc, char **argv)
         warta_index *ix = NULL;
         warta_index_info info;
         if (warta_index_open(&ix, dir, err, sizeof err) == 0 && warta_index_get_info(ix, &info) == 0)
-            printf("ok: %s: %llu articles, %llu segments, %llu terms, %llu postings checked\n", dir,
-                   (unsigned long long)info.live, (unsigned long long)info.segments,
+            printf("ok: %s: %llu article%s, %llu segment%s, %llu terms, %llu postings checked\n",
+                   dir, (unsigned long long)info.live, info.live == 1 ? "" : "s",
+                   (unsigned long long)info.segments, info.segments == 1 ? "" : "s",
                    (unsigned long long)info.terms, (unsigned long long)info.postings);
         else
             printf("ok: %s\n", dir);

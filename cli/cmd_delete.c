@@ -33,37 +33,14 @@ static void delete_help(void)
 
 int cmd_delete(int argc, char **argv)
 {
-    enum { OPT_HELP = 256, OPT_VERSION };
-    static const struct option longopts[] = {
-        {"index", required_argument, NULL, 'i'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, OPT_HELP},   {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir = NULL;
-    bool quiet = false;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "i:q", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            dir = optarg;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case OPT_HELP:
-            delete_help();
-            return EXIT_OK;
-        case OPT_VERSION:
-            printf("warta %s\n", warta_version());
-            return EXIT_OK;
-        default:
-            cli_error("delete: unknown option '%s' or missing value", argv[optind - 1]);
-            return cli_usage_error("delete", delete_usage);
-        }
-    }
-    if (optind >= argc) {
+    const char *dir;
+    bool quiet;
+    int first;
+    int code = cli_parse_index_quiet("delete", delete_usage, delete_help, argc, argv, &dir, &quiet,
+                                     &first);
+    if (code >= 0)
+        return code;
+    if (first >= argc) {
         cli_error("delete: no ID given (name the ids of the articles to remove)");
         return cli_usage_error("delete", delete_usage);
     }
@@ -83,9 +60,9 @@ int cmd_delete(int argc, char **argv)
         cli_error("%s", err[0] ? err : warta_strerror(rc));
         return cli_exit_code(rc);
     }
-    int code = EXIT_OK;
+    code = EXIT_OK;
     unsigned long deleted = 0;
-    for (int i = optind; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         rc = warta_writer_delete(w, argv[i], strlen(argv[i]));
         if (rc == WARTA_ENOTFOUND) {
             cli_error("%s: no live article has id '%s'", dir, argv[i]);

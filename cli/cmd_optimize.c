@@ -30,38 +30,15 @@ static void optimize_help(void)
 
 int cmd_optimize(int argc, char **argv)
 {
-    enum { OPT_HELP = 256, OPT_VERSION };
-    static const struct option longopts[] = {
-        {"index", required_argument, NULL, 'i'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, OPT_HELP},   {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir = NULL;
-    bool quiet = false;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "i:q", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            dir = optarg;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case OPT_HELP:
-            optimize_help();
-            return EXIT_OK;
-        case OPT_VERSION:
-            printf("warta %s\n", warta_version());
-            return EXIT_OK;
-        default:
-            cli_error("optimize: unknown option '%s' or missing value", argv[optind - 1]);
-            return cli_usage_error("optimize", optimize_usage);
-        }
-    }
-    if (optind < argc) {
-        cli_error("optimize: unexpected argument '%s'", argv[optind]);
+    const char *dir;
+    bool quiet;
+    int first;
+    int code = cli_parse_index_quiet("optimize", optimize_usage, optimize_help, argc, argv, &dir, &quiet,
+                                     &first);
+    if (code >= 0)
+        return code;
+    if (first < argc) {
+        cli_error("optimize: unexpected argument '%s'", argv[first]);
         return cli_usage_error("optimize", optimize_usage);
     }
     dir = cli_index_path(dir);
