@@ -92,6 +92,15 @@ bool cli_parse_double(const char *cmd, const char *name, const char *v,
     return true;
 }
 
+int cli_bad_option(const char *cmd, const char *usage, char **argv)
+{
+    if (optopt && optopt < 256)
+        cli_error("%s: unknown option '-%c' or missing value", cmd, optopt);
+    else
+        cli_error("%s: unknown option '%s' or missing value", cmd, argv[optind - 1]);
+    return cli_usage_error(cmd, usage);
+}
+
 int cli_parse_index_quiet(const char *cmd, const char *usage, void (*help)(void),
                           int argc, char **argv, const char **dir, bool *quiet, int *first)
 {
@@ -121,8 +130,7 @@ int cli_parse_index_quiet(const char *cmd, const char *usage, void (*help)(void)
             printf("warta %s\n", warta_version());
             return EXIT_OK;
         default:
-            cli_error("%s: unknown option '%s' or missing value", cmd, argv[optind - 1]);
-            return cli_usage_error(cmd, usage);
+            return cli_bad_option(cmd, usage, argv);
         }
     }
     *first = optind;

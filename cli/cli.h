@@ -52,6 +52,11 @@ bool cli_parse_uint(const char *cmd, const char *name, const char *v,
 bool cli_parse_double(const char *cmd, const char *name, const char *v,
                       double min, double max, double *out);
 
+/* Reports the option getopt_long() just refused ("CMD: unknown option 'X'
+ * or missing value") and the usage line; returns EXIT_USAGE.  Call it from
+ * the default case of the option loop. */
+int cli_bad_option(const char *cmd, const char *usage, char **argv);
+
 /* Parses the options of the index-maintenance commands (delete, optimize,
  * check): -i/--index DIR, -q/--quiet, --help (calls help), --version.
  * Returns -1 to go on, with *dir (the -i value or NULL), *quiet and *first

@@ -200,11 +200,7 @@ int cmd_analyze(int argc, char **argv)
             printf("warta %s\n", warta_version());
             return EXIT_OK;
         default:
-            if (optopt && optopt < 256)
-                cli_error("analyze: unknown option '-%c' or missing value", optopt);
-            else
-                cli_error("analyze: unknown option '%s' or missing value", argv[optind - 1]);
-            return cli_usage_error("analyze", analyze_usage);
+            return cli_bad_option("analyze", analyze_usage, argv);
         }
     }
     warta_analyzer *a;

@@ -156,11 +156,7 @@ static int index_parse_args(int argc, char **argv, index_opts *o, int *first)
             printf("warta %s\n", warta_version());
             return EXIT_OK;
         default:
-            if (optopt && optopt < 256)
-                cli_error("index: unknown option '-%c' or missing value", optopt);
-            else
-                cli_error("index: unknown option '%s' or missing value", argv[optind - 1]);
-            return cli_usage_error("index", index_usage);
+            return cli_bad_option("index", index_usage, argv);
         }
     }
     if (o->quiet && o->verbose) {

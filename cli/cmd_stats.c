@@ -76,8 +76,7 @@ int cmd_stats(int argc, char **argv)
             printf("warta %s\n", warta_version());
             return EXIT_OK;
         default:
-            cli_error("stats: unknown option '%s' or missing value", argv[optind - 1]);
-            return cli_usage_error("stats", stats_usage);
+            return cli_bad_option("stats", stats_usage, argv);
         }
     }
     if (optind < argc) {

@@ -75,11 +75,7 @@ int cmd_stem(int argc, char **argv)
             printf("warta %s\n", warta_version());
             return EXIT_OK;
         default:
-            if (optopt && optopt < 256)
-                cli_error("stem: unknown option '-%c' or missing value", optopt);
-            else
-                cli_error("stem: unknown option '%s' or missing value", argv[optind - 1]);
-            return cli_usage_error("stem", stem_usage);
+            return cli_bad_option("stem", stem_usage, argv);
         }
     }
     warta_analyzer *a;
