@@ -62,6 +62,10 @@ static inline uint64_t le64_get(const void *p)
     return (uint64_t)le32_get(b) | (uint64_t)le32_get(b + 4) << 32;
 }
 
+/* Length (1..4) of the valid UTF-8 sequence at s, len bytes readable, or 0
+ * when the bytes there are not valid UTF-8. */
+size_t utf8_seq(const unsigned char *s, size_t len);
+
 /* CRC-32 (zlib's polynomial) of n bytes, continuing from crc (start with 0). */
 uint32_t wcrc32(uint32_t crc, const void *p, size_t n);
 

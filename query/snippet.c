@@ -86,39 +86,6 @@ static bool is_space_byte(unsigned char c)
     return c <= 0x20 || c == 0x7F;
 }
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t need;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < need)
-        return 0;
-    for (size_t i = 1; i < need; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if ((need == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (need == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return need;
-}
-
 static int build(const char *text, size_t len, size_t ws, size_t we, const match *m,
                  size_t nm, qarena *a, const char **out, size_t *out_len,
                  const warta_span **spans, size_t *nspans)
@@ -152,7 +119,7 @@ static int build(const char *text, size_t len, size_t ws, size_t we, const match
             }
             i++;
         } else {
-            size_t l = utf8_len((const unsigned char *)text + i, we - i);
+            size_t l = utf8_seq((const unsigned char *)text + i, we - i);
             if (l == 0) {
                 memcpy(o + n, "\xEF\xBF\xBD", 3);
                 n += 3;
