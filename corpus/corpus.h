@@ -146,6 +146,13 @@ bool front_matter_present(const char *data, size_t len);
  * WARTA_ENOMEM.  Release fm with front_matter_free() in every case. */
 int front_matter_parse(corpus_reader *r, const char *data, size_t len, corpus_front *fm);
 void front_matter_free(corpus_front *fm);
+/* The start shared by the .md and .txt readers: skips a UTF-8 byte order
+ * mark and parses the YAML front matter when there is one.  Returns 0 with
+ * *off at the body and fm->f holding the front matter's fields (all empty
+ * without front matter), or what front_matter_parse() returns.  Release fm
+ * with front_matter_free() in every case. */
+int front_matter_begin(corpus_reader *r, const char *data, size_t len, corpus_front *fm,
+                       size_t *off);
 int markdown_read(corpus_reader *r, const char *data, size_t len);
 /* Writes text with Markdown syntax removed (words kept) to out. */
 void markdown_strip(const char *text, size_t len, wbuf *out);

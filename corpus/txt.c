@@ -231,23 +231,14 @@ static void append_text(wbuf *out, const char *s, size_t n)
 int txt_read(corpus_reader *r, const char *data, size_t len)
 {
     corpus_front fm;
-    memset(&fm, 0, sizeof fm);
-    corpus_fields f;
-    memset(&f, 0, sizeof f);
-    size_t off = 0;
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        off = 3;
-    int rc = 0;
-    if (front_matter_present(data, len)) {
-        rc = front_matter_parse(r, data, len, &fm);
-        if (rc != 0) {
-            if (rc == 1)
-                rc = 0; /* malformed: reported, the article skipped */
-            goto out_free_front;
-        }
-        f = fm.f;
-        off = fm.body_offset;
+    size_t off;
+    int rc = front_matter_begin(r, data, len, &fm, &off);
+    if (rc != 0) {
+        if (rc == 1)
+            rc = 0; /* malformed: reported, the article skipped */
+        goto out_free_front;
     }
+    corpus_fields f = fm.f;
     /* Values found in the text; the front matter's win. */
     const char *val;
     size_t vlen;
