@@ -1,6 +1,6 @@
 /*
- * base.c: the allocation hook, the growable buffer and CRC32 declared in
- * base.h.  Every module allocates through wmalloc() and friends so that the
+ * base.c: the allocation hook, the growable buffer and CRC-32C declared
+ * in base.h.  Every module allocates through wmalloc() and friends so that the
  * fault-injection tests (tests/unit/test_alloc.c) reach every path.
  */
 #include "base.h"
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <pthread.h>
 
 #include <stdatomic.h>
 
@@ -195,6 +195,104 @@ bool varint_get(const uint8_t **p, const uint8_t *end, uint64_t *out)
     return false;
 }
 
+/* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78): the x86-64
+ * SSE4.2 crc32 instruction when the processor has it (chosen at run time),
+ * else slicing-by-8 tables built on first use.  Both give the same value. */
+#define CRC32C_POLY 0x82F63B78u
+
+static uint32_t crc32c_table[8][256];
+static pthread_once_t crc32c_once = PTHREAD_ONCE_INIT;
+
+static void crc32c_table_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? (c >> 1) ^ CRC32C_POLY : c >> 1;
+        crc32c_table[0][i] = c;
+    }
+    for (uint32_t i = 0; i < 256; i++)
+        for (int t = 1; t < 8; t++)
+            crc32c_table[t][i] = (crc32c_table[t - 1][i] >> 8) ^
+                                 crc32c_table[0][crc32c_table[t - 1][i] & 0xFF];
+}
+
+/* The portable path: c is the running (inverted) register. */
+static uint32_t crc32c_soft(uint32_t c, const uint8_t *b, size_t n)
+{
+    pthread_once(&crc32c_once, crc32c_table_init);
+    while (n >= 8) {
+        uint32_t lo = c ^ le32_get(b), hi = le32_get(b + 4);
+        c = crc32c_table[7][lo & 0xFF] ^ crc32c_table[6][(lo >> 8) & 0xFF] ^
+            crc32c_table[5][(lo >> 16) & 0xFF] ^ crc32c_table[4][lo >> 24] ^
+            crc32c_table[3][hi & 0xFF] ^ crc32c_table[2][(hi >> 8) & 0xFF] ^
+            crc32c_table[1][(hi >> 16) & 0xFF] ^ crc32c_table[0][hi >> 24];
+        b += 8;
+        n -= 8;
+    }
+    while (n--)
+        c = (c >> 8) ^ crc32c_table[0][(c ^ *b++) & 0xFF];
+    return c;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <nmmintrin.h>
+#define CRC32C_HW 1
+
+__attribute__((target("sse4.2")))
+static uint32_t crc32c_hw(uint32_t c, const uint8_t *b, size_t n)
+{
+    uint64_t c64 = c;
+    while (n >= 32) {
+        uint64_t v0, v1, v2, v3;
+        memcpy(&v0, b, 8);
+        memcpy(&v1, b + 8, 8);
+        memcpy(&v2, b + 16, 8);
+        memcpy(&v3, b + 24, 8);
+        c64 = _mm_crc32_u64(c64, v0);
+        c64 = _mm_crc32_u64(c64, v1);
+        c64 = _mm_crc32_u64(c64, v2);
+        c64 = _mm_crc32_u64(c64, v3);
+        b += 32;
+        n -= 32;
+    }
+    while (n >= 8) {
+        uint64_t v;
+        memcpy(&v, b, 8);
+        c64 = _mm_crc32_u64(c64, v);
+        b += 8;
+        n -= 8;
+    }
+    uint32_t c32 = (uint32_t)c64;
+    while (n--)
+        c32 = _mm_crc32_u8(c32, *b++);
+    return c32;
+}
+
+/* 1: the processor has SSE4.2; 0: it does not; -1: not asked yet. */
+static _Atomic int crc32c_has_hw = -1;
+#endif
+
+bool wcrc32_hardware(void)
+{
+#ifdef CRC32C_HW
+    int hw = atomic_load_explicit(&crc32c_has_hw, memory_order_relaxed);
+    if (hw < 0) {
+        __builtin_cpu_init();
+        hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+        atomic_store_explicit(&crc32c_has_hw, hw, memory_order_relaxed);
+    }
+    return hw == 1;
+#else
+    return false;
+#endif
+}
+
+uint32_t wcrc32_portable(uint32_t crc, const void *p, size_t n)
+{
+    return ~crc32c_soft(~crc, p, n);
+}
+
 uint32_t wcrc32(uint32_t crc, const void *p, size_t n)
 {
 #ifdef WARTA_FUZZ_NO_CRC
@@ -203,15 +301,11 @@ uint32_t wcrc32(uint32_t crc, const void *p, size_t n)
     (void)crc, (void)p, (void)n;
     return 0;
 #endif
-    /* zlib's crc32 takes a uInt length; feed large spans in pieces. */
-    const unsigned char *b = p;
-    while (n > 0) {
-        uInt chunk = n > (1u << 30) ? (1u << 30) : (uInt)n;
-        crc = (uint32_t)crc32(crc, b, chunk);
-        b += chunk;
-        n -= chunk;
-    }
-    return crc;
+#ifdef CRC32C_HW
+    if (wcrc32_hardware())
+        return ~crc32c_hw(~crc, p, n);
+#endif
+    return ~crc32c_soft(~crc, p, n);
 }
 
 #include "warta_config.h"

@@ -66,7 +66,16 @@ static inline uint64_t le64_get(const void *p)
  * when the bytes there are not valid UTF-8. */
 size_t utf8_seq(const unsigned char *s, size_t len);
 
-/* CRC-32 (zlib's polynomial) of n bytes, continuing from crc (start with 0). */
+/* CRC-32C (Castagnoli polynomial, reflected 0x82F63B78, as iSCSI, ext4 and
+ * SSE4.2's crc32 instruction compute it) of n bytes, continuing from crc
+ * (start with 0): wcrc32(wcrc32(0, a, n), b, m) is the CRC of a then b.
+ * Check value: wcrc32(0, "123456789", 9) == 0xE3069283.  Uses the
+ * processor's instruction when it has one (chosen at run time). */
 uint32_t wcrc32(uint32_t crc, const void *p, size_t n);
+
+/* The same value by the portable table code (for tests), and whether
+ * wcrc32() uses the processor's instruction. */
+uint32_t wcrc32_portable(uint32_t crc, const void *p, size_t n);
+bool wcrc32_hardware(void);
 
 #endif

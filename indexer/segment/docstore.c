@@ -351,7 +351,7 @@ static int inflate_record(seg_reader *r, uint32_t b, const uint8_t *p, uint32_t 
     z->next_in = (Bytef *)p;
     z->avail_in = (uInt)clen;
     z->next_out = out;
-    size_t have = 0, step = 4096;
+    size_t have = 0, step = DOCSTORE_STEP;
     const uint8_t *rec = out;          /* start of the first record not yet parsed */
     uint32_t k = 0;                     /* records parsed */
     bool ended = false;
@@ -383,7 +383,9 @@ static int inflate_record(seg_reader *r, uint32_t b, const uint8_t *p, uint32_t 
             break;
         if (ended || have == rlen)
             rc = WARTA_ECORRUPT;
-        step *= 2;
+        /* a fixed step: inflating past the record is wasted work (a
+         * doubling step inflated about three quarters of a block per fetch
+         * where half is needed on average) */
     }
     if (owned)
         inflate_state_free(z);

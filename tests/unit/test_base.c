@@ -66,11 +66,28 @@ Test(varint, rejects_truncated_and_overlong_input)
     cr_assert_not(varint_get(&p, overlong + sizeof overlong, &v));
 }
 
-Test(crc32, matches_the_standard_check_value)
+Test(crc32, matches_the_crc32c_check_value)
 {
-    cr_assert_eq(wcrc32(0, "123456789", 9), 0xCBF43926u);
+    cr_assert_eq(wcrc32(0, "123456789", 9), 0xE3069283u);
     uint32_t c = wcrc32(0, "12345", 5);
-    cr_assert_eq(wcrc32(c, "6789", 4), 0xCBF43926u);
+    cr_assert_eq(wcrc32(c, "6789", 4), 0xE3069283u);
+    cr_assert_eq(wcrc32_portable(0, "123456789", 9), 0xE3069283u);
+    cr_assert_eq(wcrc32(0, "", 0), 0);
+}
+
+Test(crc32, hardware_and_portable_paths_agree_at_every_length_and_alignment)
+{
+    uint8_t buf[300];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (uint8_t)(i * 167 + 13);
+    for (size_t off = 0; off < 9; off++)
+        for (size_t n = 0; off + n <= sizeof buf; n += 7) {
+            uint32_t a = wcrc32(0, buf + off, n), b = wcrc32_portable(0, buf + off, n);
+            cr_assert_eq(a, b, "off %zu len %zu", off, n);
+            /* continuing across a split gives the same value */
+            uint32_t c = wcrc32(wcrc32(0, buf + off, n / 3), buf + off + n / 3, n - n / 3);
+            cr_assert_eq(a, c, "split off %zu len %zu", off, n);
+        }
 }
 
 Test(alloc, fails_the_nth_allocation_then_recovers)

@@ -206,13 +206,13 @@ Test(segment, articles_without_text_or_date)
     fx_rmdir(dir);
 }
 
-/* A small index written by format version 1 is kept in tests/data/index-v1
+/* A small index written by format version 2 is kept in tests/data/index-v2
  * with its expected content; every later build must read it the same.
  * WARTA_WRITE_GOLDEN=1 rewrites it (only when the format version changes). */
-Test(segment, golden_version_1_index_still_reads_the_same)
+Test(segment, golden_version_2_index_still_reads_the_same)
 {
-    const char *golden = WARTA_TEST_DATA "/index-v1";
-    const char *expect = WARTA_TEST_DATA "/index-v1.dump";
+    const char *golden = WARTA_TEST_DATA "/index-v2";
+    const char *expect = WARTA_TEST_DATA "/index-v2.dump";
     if (getenv("WARTA_WRITE_GOLDEN")) {
         mkdir(WARTA_TEST_DATA, 0777);
         fx_rmdir(golden);
@@ -246,4 +246,21 @@ Test(segment, golden_version_1_index_still_reads_the_same)
     cr_assert_eq(memcmp(got, want, len), 0);
     free(got);
     free(want);
+}
+
+/* The version 1 index (tests/data/index-v1, zlib CRC-32 checksums, 64 KiB
+ * store blocks) is refused as a whole with the "rebuild" advice, by search
+ * and by check alike. */
+Test(segment, version_1_index_is_refused_with_rebuild_advice)
+{
+    const char *old = WARTA_TEST_DATA "/index-v1";
+    char err[512] = "";
+    warta_index *ix = NULL;
+    cr_assert_eq(warta_index_open(&ix, old, err, sizeof err), WARTA_EFORMAT, "%s", err);
+    cr_assert_null(ix);
+    cr_expect(strstr(err, "format version 1, this warta reads 2") != NULL, "%s", err);
+    cr_expect(strstr(err, "rebuild") != NULL, "%s", err);
+    err[0] = '\0';
+    cr_assert_eq(warta_index_check(old, err, sizeof err), WARTA_EFORMAT, "%s", err);
+    cr_expect(strstr(err, "rebuild") != NULL, "%s", err);
 }
