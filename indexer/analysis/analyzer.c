@@ -144,7 +144,9 @@ static int analyzer_new(warta_analyzer **out, analysis_shared *sh)
     return 0;
 }
 
-static analysis_shared *shared_new(void)
+/* roots_expect: the root table's first size (a lexicon's 31,000 roots, or
+ * almost nothing when the roots are read in place until built). */
+static analysis_shared *shared_new(size_t roots_expect)
 {
     analysis_shared *sh = wcalloc(1, sizeof *sh);
     if (!sh)
@@ -154,7 +156,7 @@ static analysis_shared *shared_new(void)
         wfree(sh);
         return NULL;
     }
-    if (wordset_init(&sh->roots, 40000) != 0) {
+    if (wordset_init(&sh->roots, roots_expect) != 0) {
         wordset_free(&sh->stops);
         wfree(sh);
         return NULL;
@@ -173,7 +175,11 @@ static int roots_build(analysis_shared *sh)
     int rc = 0;
     pthread_mutex_lock(&sh->build_mu);
     if (atomic_load_explicit(&sh->roots_now, memory_order_acquire) != &sh->roots) {
-        rc = wordlist_index_fill(&sh->roots_ix, &sh->roots);
+        /* sized for the whole list at once (it was opened nearly empty) */
+        wordset_free(&sh->roots);
+        rc = wordset_init(&sh->roots, (size_t)sh->roots_ix.count);
+        if (rc == 0)
+            rc = wordlist_index_fill(&sh->roots_ix, &sh->roots);
         if (rc == 0)
             atomic_store_explicit(&sh->roots_now, &sh->roots, memory_order_release);
     }
@@ -211,7 +217,7 @@ WARTA_API int warta_analyzer_open(warta_analyzer **out, const warta_analyzer_opt
         o = *opts;
     if (normalize_init() != 0)
         return WARTA_ENOMEM;
-    analysis_shared *sh = shared_new();
+    analysis_shared *sh = shared_new(40000);
     if (!sh) {
         set_err(errmsg, errlen, "out of memory");
         return WARTA_ENOMEM;
@@ -811,13 +817,15 @@ warta_analyzer_options analysis_options(const warta_analyzer *a)
 }
 
 /* Serialized analyzer:
- *   "WANL"  u8 format (1)  u8 rules version  u8 flags  u8 0
- *   stopwords: wordlist without values
- *   roots: wordlist with 16-bit license values
- *   u32le CRC32 of everything before it
- * flags: bit 0 no_stem, bit 1 keep_stopwords, bit 2 no_lexicon. */
+ *   "WANL"  u8 format (2)  u8 rules version  u8 flags  u8 0
+ *   stopwords: wordlist without values (lexicon.h wordlist_encode)
+ *   roots: the list with license values stored ready to search
+ *          (lexicon.h wordlist_index_encode), so opening builds nothing
+ *   u32le CRC-32C of everything before it
+ * flags: bit 0 no_stem, bit 1 keep_stopwords, bit 2 no_lexicon.
+ * Format 1 (index format 1) kept the roots as a plain wordlist. */
 #define SER_MAGIC "WANL"
-#define SER_FORMAT 1
+#define SER_FORMAT 2
 
 int analysis_serialize(const warta_analyzer *a, wbuf *out)
 {
@@ -831,7 +839,7 @@ int analysis_serialize(const warta_analyzer *a, wbuf *out)
     if (a->sh->lazy && roots_build(a->sh) != 0)
         return WARTA_ENOMEM;
     wordlist_encode(&a->sh->stops, false, out);
-    wordlist_encode(&a->sh->roots, true, out);
+    wordlist_index_encode(&a->sh->roots, out);
     if (out->oom)
         return WARTA_ENOMEM;
     wbuf_put_u32le(out, wcrc32(0, out->data + base, out->len - base));
@@ -851,6 +859,10 @@ int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len, ch
         set_err(err, errlen, "analyzer: checksum mismatch");
         return WARTA_ECORRUPT;
     }
+    if (b[4] < SER_FORMAT) {
+        set_err(err, errlen, "analyzer: written by an older warta (rebuild the index)");
+        return WARTA_EFORMAT;
+    }
     if (b[4] != SER_FORMAT || b[5] > ANALYSIS_RULES_VERSION) {
         set_err(err, errlen, "analyzer: written by a newer warta (format or rules version)");
         return WARTA_EFORMAT;
@@ -861,7 +873,7 @@ int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len, ch
     }
     if (normalize_init() != 0)
         return WARTA_ENOMEM;
-    analysis_shared *sh = shared_new();
+    analysis_shared *sh = shared_new(8);
     if (!sh)
         return WARTA_ENOMEM;
     atomic_fetch_add(&sh->refs, 1);

@@ -532,111 +532,132 @@ out:
 void wordlist_index_free(wordlist_index *ix)
 {
     wfree(ix->bytes);
-    wfree(ix->vals);
-    wfree(ix->rest_next);
-    wfree(ix->rest_key);
-    wfree(ix->keys);
     memset(ix, 0, sizeof *ix);
+}
+
+/* The stored index (lexicon.h): a header, the values, the first-byte table,
+ * per restart the key's first 8 bytes and its entry's offset, then the
+ * front-coded entries, a restart (shared = 0) every WORDLIST_RESTART keys. */
+#define WLX_HEADER 16
+
+static void put_u32(wbuf *out, uint32_t v)
+{
+    wbuf_put_u32le(out, v);
+}
+
+void wordlist_index_encode(const wordset *s, wbuf *out)
+{
+    collect c = {wmalloc((s->count + 1) * sizeof(keyref)), 0};
+    uint32_t *vals = wmalloc((s->count + 1) * sizeof *vals);
+    wbuf list = WBUF_INIT, pfx = WBUF_INIT, offs = WBUF_INIT;
+    if (!c.refs || !vals) {
+        out->oom = true;
+        goto out_free;
+    }
+    wordset_each(s, collect_one, &c);
+    qsort(c.refs, c.n, sizeof *c.refs, keyref_cmp);
+    size_t nvals = 0;
+    for (size_t i = 0; i < c.n; i++)
+        vals[i] = c.refs[i].val;
+    qsort(vals, c.n, sizeof *vals, u32_cmp);
+    for (size_t i = 0; i < c.n; i++)
+        if (nvals == 0 || vals[nvals - 1] != vals[i])
+            vals[nvals++] = vals[i];
+    uint32_t first[257];
+    size_t nrest = 0;
+    int next_byte = 0;           /* first[] entries set so far */
+    const char *prev = "";
+    size_t prevlen = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        const char *k = c.refs[i].key;
+        size_t len = c.refs[i].len, shared = 0;
+        if (i % WORDLIST_RESTART == 0) {
+            /* a restart: the whole key, its prefix and its place */
+            uint8_t p8[8] = {0};
+            memcpy(p8, k, len < 8 ? len : 8);
+            wbuf_append(&pfx, p8, 8);
+            put_u32(&offs, (uint32_t)list.len);
+            for (; next_byte <= (uint8_t)k[0]; next_byte++)
+                first[next_byte] = (uint32_t)nrest;
+            nrest++;
+        } else {
+            while (shared < prevlen && shared < len && prev[shared] == k[shared])
+                shared++;
+        }
+        wbuf_put_varint(&list, shared);
+        wbuf_put_varint(&list, len - shared);
+        wbuf_append(&list, k + shared, len - shared);
+        wbuf_put_varint(&list, value_index(vals, nvals, c.refs[i].val));
+        prev = k;
+        prevlen = len;
+    }
+    for (; next_byte <= 256; next_byte++)
+        first[next_byte] = (uint32_t)nrest;
+    if (list.oom || pfx.oom || offs.oom || list.len > UINT32_MAX) {
+        out->oom = true;
+        goto out_free;
+    }
+    put_u32(out, (uint32_t)c.n);
+    put_u32(out, (uint32_t)nvals);
+    put_u32(out, (uint32_t)nrest);
+    put_u32(out, (uint32_t)list.len);
+    for (size_t i = 0; i < nvals; i++)
+        put_u32(out, vals[i]);
+    for (int i = 0; i <= 256; i++)
+        put_u32(out, first[i]);
+    wbuf_append(out, pfx.data, pfx.len);
+    wbuf_append(out, offs.data, offs.len);
+    wbuf_append(out, list.data, list.len);
+out_free:
+    wbuf_free(&list);
+    wbuf_free(&pfx);
+    wbuf_free(&offs);
+    wfree(vals);
+    wfree(c.refs);
 }
 
 int wordlist_index_open(wordlist_index *ix, const uint8_t **pp, const uint8_t *end)
 {
     memset(ix, 0, sizeof *ix);
-    const uint8_t *start = *pp, *p = start;
-    int rc = WARTA_ECORRUPT;
-    uint64_t nvals;
-    if (!lex_varint(&p, end, &nvals) || nvals > (uint64_t)(end - p))
+    const uint8_t *p = *pp;
+    size_t avail = (size_t)(end - p);
+    if (avail < WLX_HEADER)
         return WARTA_ECORRUPT;
-    ix->vals = wmalloc((size_t)nvals * sizeof *ix->vals + 1);
-    if (!ix->vals)
+    uint64_t count = le32_get(p), nvals = le32_get(p + 4), nrest = le32_get(p + 8);
+    uint64_t list_len = le32_get(p + 12);
+    uint64_t total = WLX_HEADER + 4 * nvals + 4 * 257 + 12 * nrest + list_len;
+    if (total > avail || nrest != (count + WORDLIST_RESTART - 1) / WORDLIST_RESTART ||
+        count > list_len || (count > 0 && nvals == 0))
+        return WARTA_ECORRUPT;
+    /* what a lookup relies on beyond the bounds it checks itself */
+    const uint8_t *first = p + WLX_HEADER + 4 * nvals;
+    for (int c = 0; c <= 256; c++)
+        if (le32_get(first + 4 * c) > nrest ||
+            (c > 0 && le32_get(first + 4 * c) < le32_get(first + 4 * (c - 1))) ||
+            (c == 256 && le32_get(first + 4 * c) != nrest))
+            return WARTA_ECORRUPT;
+    ix->bytes = wmalloc((size_t)total + 1);
+    if (!ix->bytes)
         return WARTA_ENOMEM;
-    ix->nvals = nvals;
-    for (uint64_t i = 0; i < nvals; i++) {
-        uint64_t v;
-        if (!lex_varint(&p, end, &v) || v > UINT32_MAX || (i > 0 && v <= ix->vals[i - 1]))
-            goto fail;
-        ix->vals[i] = (uint32_t)v;
-    }
-    uint64_t count;
-    if (!lex_varint(&p, end, &count) || count > (uint64_t)(end - p) / 2 + 1)
-        goto fail;
+    memcpy(ix->bytes, p, (size_t)total);
+    ix->len = (size_t)total;
     ix->count = count;
-    ix->entries = (size_t)(p - start);
-    uint64_t nrest = (count + WORDLIST_RESTART - 1) / WORDLIST_RESTART;
-    ix->rest_next = wmalloc((size_t)nrest * sizeof *ix->rest_next + 1);
-    ix->rest_key = wmalloc((size_t)nrest * sizeof *ix->rest_key + 1);
-    if (!ix->rest_next || !ix->rest_key) {
-        rc = WARTA_ENOMEM;
-        goto fail;
-    }
-    wbuf keys = {NULL, 0, 0, false};
-    char key[WORDSET_MAX_KEY + 1];
-    size_t prevlen = 0;
-    for (uint64_t i = 0; i < count; i++) {
-        uint64_t shared, suffix, vi;
-        if (!lex_varint(&p, end, &shared) || !lex_varint(&p, end, &suffix))
-            goto fail_keys;
-        if (shared > prevlen || suffix > WORDSET_MAX_KEY || shared + suffix > WORDSET_MAX_KEY ||
-            shared + suffix == 0 || suffix > (uint64_t)(end - p))
-            goto fail_keys;
-        size_t len = (size_t)(shared + suffix);
-        if (i > 0) {
-            /* after the shared prefix the new key must be the greater:
-             * the first differing byte decides (short keys: a byte loop) */
-            size_t rest = prevlen - (size_t)shared;
-            size_t m = rest < suffix ? rest : (size_t)suffix, j = 0;
-            const unsigned char *a = (const unsigned char *)key + shared;
-            while (j < m && a[j] == p[j])
-                j++;
-            if (j < m ? a[j] > p[j] : prevlen >= len)
-                goto fail_keys;
-        }
-        for (size_t j = 0; j < (size_t)suffix; j++)
-            key[shared + j] = (char)p[j];
-        p += suffix;
-        if (!lex_varint(&p, end, &vi) || vi >= nvals)
-            goto fail_keys;
-        if (i % WORDLIST_RESTART == 0) {
-            uint32_t r = (uint32_t)(i / WORDLIST_RESTART);
-            if (keys.len > UINT32_MAX - 300 || (size_t)(p - start) > UINT32_MAX)
-                goto fail_keys;
-            ix->rest_next[r] = (uint32_t)(p - start);
-            ix->rest_key[r] = (uint32_t)keys.len;
-            uint8_t l8 = (uint8_t)len;
-            uint32_t v = ix->vals[vi];
-            wbuf_append(&keys, &l8, 1);
-            wbuf_append(&keys, key, len);
-            wbuf_append(&keys, &v, 4);
-        }
-        prevlen = len;
-    }
-    if (keys.oom) {
-        wbuf_free(&keys);
-        rc = WARTA_ENOMEM;
-        goto fail;
-    }
+    ix->nvals = nvals;
     ix->nrest = (uint32_t)nrest;
-    ix->keys = keys.data;
-    /* first[c]: the first restart whose key's first byte is >= c */
-    for (uint32_t r = 0, c = 0; c <= 256; c++) {
-        while (r < ix->nrest && (uint8_t)ix->keys[ix->rest_key[r] + 1] < c)
-            r++;
-        ix->first[c] = r;
-    }
-    ix->len = (size_t)(p - start);
-    ix->bytes = wmalloc(ix->len + 1);
-    if (!ix->bytes) {
-        rc = WARTA_ENOMEM;
-        goto fail;
-    }
-    memcpy(ix->bytes, start, ix->len);
-    *pp = p;
+    ix->vals = ix->bytes + WLX_HEADER;
+    ix->first = ix->vals + 4 * nvals;
+    ix->pfx = ix->first + 4 * 257;
+    ix->off = ix->pfx + 8 * nrest;
+    ix->list = ix->off + 4 * nrest;
+    ix->list_len = (size_t)list_len;
+    *pp = p + total;
     return 0;
-fail_keys:
-    wbuf_free(&keys);
-fail:
-    wordlist_index_free(ix);
-    return rc;
+}
+
+/* The first 8 bytes of a key, zero-padded, as a number that sorts like them. */
+static inline uint64_t key_prefix(const void *p8)
+{
+    return __builtin_bswap64(le64_get(p8));
 }
 
 /* Compares (a, an) with (b, bn) bytewise, shorter first on a tie. */
@@ -649,69 +670,135 @@ static int key_order(const char *a, size_t an, const char *b, size_t bn)
     return (an > bn) - (an < bn);
 }
 
+/* Restart r's key in the list: false when its entry is malformed. */
+static bool restart_key(const wordlist_index *ix, uint32_t r, const char **key, size_t *len,
+                        const uint8_t **after)
+{
+    uint32_t off = le32_get(ix->off + 4 * (size_t)r);
+    if (off >= ix->list_len)
+        return false;
+    const uint8_t *p = ix->list + off, *end = ix->list + ix->list_len;
+    uint64_t shared, suffix;
+    if (!lex_varint(&p, end, &shared) || shared != 0 || !lex_varint(&p, end, &suffix) ||
+        suffix > (uint64_t)(end - p))
+        return false;
+    *key = (const char *)p;
+    *len = (size_t)suffix;
+    *after = p + suffix;
+    return true;
+}
+
 bool wordlist_index_get(const void *ixp, const char *want, size_t wlen, uint32_t *val)
 {
     const wordlist_index *ix = ixp;
     if (ix->nrest == 0 || wlen == 0)
         return false;
-    /* the last restart whose key <= want: among those starting with want's
-     * first byte, or the one before them */
+    /* the last restart whose key <= want: restarts before first[c0] have a
+     * smaller first byte, those from first[c0 + 1] on a greater one */
     uint8_t c0 = (uint8_t)want[0];
-    uint32_t lo = ix->first[c0], hi = ix->first[c0 + 1];
-    if (lo == hi || key_order(ix->keys + ix->rest_key[lo] + 1, (uint8_t)ix->keys[ix->rest_key[lo]],
-                              want, wlen) > 0) {
-        if (lo == 0)
-            return false;
-        hi = lo;
-        lo--;
-    }
-    while (hi - lo > 1) {
+    uint32_t lo = le32_get(ix->first + 4 * (size_t)c0);
+    uint32_t hi = le32_get(ix->first + 4 * ((size_t)c0 + 1));
+    uint8_t w8[8] = {0};
+    memcpy(w8, want, wlen < 8 ? wlen : 8);
+    uint64_t wp = key_prefix(w8);
+    const char *k;
+    size_t klen;
+    const uint8_t *p;
+    while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        const char *k = ix->keys + ix->rest_key[mid];
-        if (key_order(k + 1, (uint8_t)k[0], want, wlen) <= 0)
-            lo = mid;
+        uint64_t kp = key_prefix(ix->pfx + 8 * (size_t)mid);
+        bool le;
+        if (kp != wp) {
+            le = kp < wp;
+        } else {
+            if (!restart_key(ix, mid, &k, &klen, &p))
+                return false;
+            le = key_order(k, klen, want, wlen) <= 0;
+        }
+        if (le)
+            lo = mid + 1;
         else
             hi = mid;
     }
-    const char *k0 = ix->keys + ix->rest_key[lo];
-    size_t klen = (uint8_t)k0[0];
-    int c = key_order(k0 + 1, klen, want, wlen);
-    if (c == 0) {
-        if (val)
-            memcpy(val, k0 + 1 + klen, 4);
-        return true;
-    }
-    if (c > 0)
+    if (lo == 0)
         return false;
-    char key[WORDSET_MAX_KEY + 1];
-    memcpy(key, k0 + 1, klen);
-    const uint8_t *p = ix->bytes + ix->rest_next[lo], *end = ix->bytes + ix->len;
-    uint64_t first = (uint64_t)lo * WORDLIST_RESTART + 1;
-    for (uint64_t i = first; i < ix->count && i < first + WORDLIST_RESTART - 1; i++) {
-        uint64_t shared, suffix, vi;
-        /* checked when the list was opened */
-        if (!lex_varint(&p, end, &shared) || !lex_varint(&p, end, &suffix) || shared > klen ||
-            shared + suffix > WORDSET_MAX_KEY || suffix > (uint64_t)(end - p))
+    uint32_t r = lo - 1;
+    if (!restart_key(ix, r, &k, &klen, &p))
+        return false;
+    const uint8_t *end = ix->list + ix->list_len;
+    /* m: bytes the current key shares with want (the current key < want) */
+    size_t m = 0;
+    while (m < klen && m < wlen && (uint8_t)k[m] == (uint8_t)want[m])
+        m++;
+    uint64_t vi;
+    if (!lex_varint(&p, end, &vi))
+        return false;
+    if (m == klen && m == wlen)
+        goto found;
+    if (m < klen && (m == wlen || (uint8_t)k[m] > (uint8_t)want[m]))
+        return false;
+    uint64_t i0 = (uint64_t)r * WORDLIST_RESTART;
+    for (uint64_t i = i0 + 1; i < ix->count && i < i0 + WORDLIST_RESTART; i++) {
+        uint64_t shared, suffix;
+        if (!lex_varint(&p, end, &shared) || !lex_varint(&p, end, &suffix) ||
+            suffix > (uint64_t)(end - p))
             return false;
-        memcpy(key + shared, p, (size_t)suffix);
+        const uint8_t *sfx = p;
         p += suffix;
-        klen = (size_t)(shared + suffix);
-        if (!lex_varint(&p, end, &vi) || vi >= ix->nvals)
+        if (!lex_varint(&p, end, &vi))
             return false;
-        c = key_order(key, klen, want, wlen);
-        if (c == 0) {
-            if (val)
-                *val = ix->vals[vi];
-            return true;
-        }
-        if (c > 0)
+        if (shared < m)
+            return false;    /* it differs from the previous key before want does: greater */
+        if (shared > m)
+            continue;        /* it still differs from want where the previous key did: smaller */
+        size_t j = 0;
+        while (j < suffix && m + j < wlen && sfx[j] == (uint8_t)want[m + j])
+            j++;
+        if (j == suffix && m + j == wlen)
+            goto found;
+        if (j < suffix && (m + j == wlen || sfx[j] > (uint8_t)want[m + j]))
             return false;
+        m += j;
     }
     return false;
+found:
+    if (vi >= ix->nvals)
+        return false;
+    if (val)
+        *val = le32_get(ix->vals + 4 * (size_t)vi);
+    return true;
 }
 
 int wordlist_index_fill(const wordlist_index *ix, wordset *s)
 {
-    const uint8_t *p = ix->bytes;
-    return wordlist_decode(s, true, &p, ix->bytes + ix->len);
+    const uint8_t *p = ix->list, *end = ix->list + ix->list_len;
+    char key[WORDSET_MAX_KEY + 1];
+    size_t prevlen = 0;
+    for (uint64_t i = 0; i < ix->count; i++) {
+        uint64_t shared, suffix, vi;
+        if (!lex_varint(&p, end, &shared) || !lex_varint(&p, end, &suffix))
+            return WARTA_ECORRUPT;
+        if (shared > prevlen || suffix > WORDSET_MAX_KEY || shared + suffix > WORDSET_MAX_KEY ||
+            shared + suffix == 0 || suffix > (uint64_t)(end - p) ||
+            (i % WORDLIST_RESTART == 0 && shared != 0))
+            return WARTA_ECORRUPT;
+        size_t len = (size_t)(shared + suffix);
+        if (i > 0) {
+            /* strictly after the previous key */
+            size_t rest = prevlen - (size_t)shared;
+            size_t mm = rest < suffix ? rest : (size_t)suffix;
+            int c = mm ? memcmp(key + shared, p, mm) : 0;
+            if (c > 0 || (c == 0 && prevlen >= len))
+                return WARTA_ECORRUPT;
+        }
+        memcpy(key + shared, p, (size_t)suffix);
+        p += suffix;
+        if (!lex_varint(&p, end, &vi) || vi >= ix->nvals)
+            return WARTA_ECORRUPT;
+        int rc = wordset_put(s, key, len, le32_get(ix->vals + 4 * (size_t)vi));
+        if (rc)
+            return rc;
+        prevlen = len;
+    }
+    return p == end ? 0 : WARTA_ECORRUPT;
 }

@@ -35,32 +35,47 @@ void wordlist_encode(const wordset *s, bool with_values, wbuf *out);
  * bytes could hold). */
 int wordlist_decode(wordset *s, bool with_values, const uint8_t **p, const uint8_t *end);
 
-/* A word list (with values) read in place: opening checks it as
- * wordlist_decode() does and keeps a copy plus every WORDLIST_RESTART-th
- * key, so that a lookup is a binary search and a short scan, and opening
- * builds no hash table (what a one-query process wants).  Owns its memory. */
+/* A word list with values stored ready to search (the roots of an index's
+ * analyzer), so that opening it costs the same whatever its size and
+ * builds nothing (what a one-query process wants):
+ *   u32le count, nvals, nrest, list_len
+ *   u32le vals[nvals]            the distinct values, ascending
+ *   u32le first[257]             restarts whose key starts with byte c:
+ *                                first[c] .. first[c + 1] - 1; first[256] = nrest
+ *   u8    prefix[nrest][8]       each restart key's first 8 bytes, zero-padded
+ *   u32le off[nrest]             each restart key's entry, from the list's start
+ *   list  count entries          varint shared, varint suffix_len, suffix bytes,
+ *                                varint value index; keys ascending bytewise,
+ *                                shared = 0 every WORDLIST_RESTART keys (restarts)
+ * A lookup is a binary search over the restarts of its first byte (on the
+ * 8-byte prefixes) and a scan of at most WORDLIST_RESTART entries. */
 #define WORDLIST_RESTART 8
 typedef struct wordlist_index {
-    uint8_t *bytes;             /* copy of the encoded list */
+    uint8_t *bytes;             /* copy of the stored index */
     size_t len;                 /* its length */
-    size_t entries;             /* offset of the first key entry in bytes */
-    uint32_t *vals;             /* the distinct values */
-    uint64_t nvals;
     uint64_t count;             /* keys */
-    uint32_t nrest;             /* restart points: keys 0, R, 2R, ... */
-    uint32_t *rest_next;        /* per restart: offset in bytes of the entry after its key */
-    uint32_t *rest_key;         /* per restart: offset in keys of (u8 length, bytes, u32 value) */
-    char *keys;                 /* restart keys */
-    uint32_t first[257];        /* restarts whose key starts with byte c: first[c] .. first[c+1] */
+    uint64_t nvals;             /* distinct values */
+    uint32_t nrest;             /* restarts: keys 0, R, 2R, ... */
+    const uint8_t *vals;        /* nvals x u32le, into bytes */
+    const uint8_t *first;       /* 257 x u32le */
+    const uint8_t *pfx;         /* nrest x 8 bytes */
+    const uint8_t *off;         /* nrest x u32le */
+    const uint8_t *list;        /* the entries */
+    size_t list_len;            /* their bytes */
 } wordlist_index;
 
-/* Opens what wordlist_encode(s, true, ...) wrote at [*p, end), advancing
- * *p.  0, WARTA_ENOMEM or WARTA_ECORRUPT (the same refusals as
- * wordlist_decode). */
+/* Appends s (keys with values) in the stored form above.  Deterministic.
+ * Errors are left in out->oom. */
+void wordlist_index_encode(const wordset *s, wbuf *out);
+/* Opens the stored form at [*p, end), advancing *p past it: checks the
+ * sizes and the first-byte table only (constant time; the bytes are
+ * trusted to the checksum around them, and lookups stay within them
+ * whatever they hold).  0, WARTA_ENOMEM or WARTA_ECORRUPT. */
 int wordlist_index_open(wordlist_index *ix, const uint8_t **p, const uint8_t *end);
 /* wordset_get() over the list (ix is a const wordlist_index *). */
 bool wordlist_index_get(const void *ix, const char *key, size_t len, uint32_t *val);
-/* Decodes the whole list into the empty initialized set s. */
+/* Decodes the whole list into the empty initialized set s, checking the
+ * order of the keys.  0, WARTA_ENOMEM or WARTA_ECORRUPT. */
 int wordlist_index_fill(const wordlist_index *ix, wordset *s);
 void wordlist_index_free(wordlist_index *ix);
 

@@ -429,8 +429,14 @@ Test(analyzer, stored_word_list_answers_in_place_like_the_table)
         cr_assert_eq(wordset_put(&s, k, (size_t)n, (uint32_t)(i % 5) * 3), 0);
     }
     cr_assert_eq(wordset_put(&s, "\xff\xfe", 2, 9), 0);
+    /* keys alike in their first 8 bytes (the restarts' prefixes tie) */
+    for (int i = 0; i < 40; i++) {
+        int n = snprintf(k, sizeof k, "pemberantasan%d", i * 37 % 100);
+        cr_assert_eq(wordset_put(&s, k, (size_t)n, (uint32_t)i % 3), 0);
+        cr_assert_eq(wordset_put(&s, k, 8 + (size_t)(i % 5), 1), 0);
+    }
     wbuf b = WBUF_INIT;
-    wordlist_encode(&s, true, &b);
+    wordlist_index_encode(&s, &b);
     cr_assert(!b.oom);
     wordlist_index ix;
     const uint8_t *p = (const uint8_t *)b.data;
@@ -440,7 +446,9 @@ Test(analyzer, stored_word_list_answers_in_place_like_the_table)
     wl_check c = {&ix, &s, 0};
     wordset_each(&s, wl_check_key, &c);
     cr_expect_eq(c.n, s.count);
-    const char *absent[] = {"", "a", "zz", "aa00", "\x01", "\xff", "\xff\xfe\xfd", "mzzzz"};
+    const char *absent[] = {"", "a", "zz", "aa00", "\x01", "\xff", "\xff\xfe\xfd", "mzzzz",
+                            "pemberan", "pemberantasan", "pemberantasan5", "pemberantasan99",
+                            "pemberantasan990", "pemberantasaz", "pemberantas", "pemz"};
     for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
         cr_expect_eq(wordlist_index_get(&ix, absent[i], strlen(absent[i]), NULL),
                      wordset_has(&s, absent[i], strlen(absent[i])), "'%s'", absent[i]);
