@@ -154,6 +154,8 @@ int brief_head(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_
     seg_reader *r = seg_snapshot_segment(c->snap, seg);
     if (doc >= seg_ndocs(r))
         return WARTA_EINVAL;
+    if (seg_reader_failed(r))
+        return WARTA_ECORRUPT;   /* a per-document chunk failed: the message is set */
     _Atomic(const uint8_t *) *slot = &c->head[c->base[seg] + doc];
     const uint8_t *p = atomic_load_explicit(slot, memory_order_acquire);
     if (!p) {

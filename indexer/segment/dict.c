@@ -147,7 +147,7 @@ int dict_reader_init(seg_reader *r)
 
 int dict_verify_block(seg_reader *r, uint32_t b)
 {
-    if (b >= r->ndict_blocks)
+    if (b >= r->ndict_blocks || seg_reader_failed(r))
         return WARTA_ECORRUPT;
     uint8_t v = atomic_load_explicit(&r->verified[b], memory_order_acquire);
     if (v == 1)

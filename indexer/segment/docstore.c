@@ -431,6 +431,8 @@ int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out)
 {
     if (doc >= r->ndocs || r->ds_nblocks == 0)
         return WARTA_EINVAL;
+    if (seg_reader_failed(r))
+        return WARTA_ECORRUPT;   /* a per-document chunk failed: the message is set */
     uint32_t b = find_store_block(r, doc);
     const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
     uint32_t first = le32_get(e + 16), n = le32_get(e + 20);

@@ -46,6 +46,7 @@ enum fmt_section {
     SEC_IDS,             /* (hash, docid) sorted */
     SEC_HEADS_INDEX,     /* title word table, per-block offsets and checksums */
     SEC_HEADS,           /* ids and titles, FMT_HEADS_CHUNK documents per block */
+    SEC_DOC_CRCS,        /* per chunk of documents: CRC-32C of its DL, TL, DATE, SRC slices */
     SEC_COUNT
 };
 

@@ -216,6 +216,11 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
                 o = source_table_add(&st, r->source_name[s], r->source_len[s], &rc);
             wbuf_put_u32le(&di.src, o);
         }
+        if (!rc && seg_reader_failed(r)) {
+            snprintf(errmsg, errlen, "%s", seg_reader_errmsg(r));
+            rc = WARTA_ECORRUPT;
+            break;
+        }
         for (uint32_t i = 0; i < r->ndocs; i++) {
             const uint8_t *e = r->ids + (size_t)i * FMT_ID_ENTRY;
             uint32_t d = le32_get(e + 8);

@@ -14,7 +14,8 @@
  * parts (table of contents, per-document arrays, dictionary index).  The
  * checksum of a dictionary block, and of the postings and positions ranges of
  * the terms it holds, is checked the first time a term of that block is used
- * (a per-block flag remembers it, thread-safe); a document-store block's
+ * (a per-block flag remembers it, thread-safe), likewise a chunk of the
+ * per-document arrays when one of its documents is first read; a document-store block's
  * checksum is checked at every fetch, an ids-and-titles block's on first use,
  * the id table's on the first id lookup.  So no answer is ever computed from a
  * corrupt byte: such calls return WARTA_ECORRUPT and seg_reader_errmsg() names
@@ -47,6 +48,12 @@
 
 /* Longest index term stored (bytes); longer terms are cut by the writer. */
 #define SEG_MAX_TERM 255
+
+/* The per-document arrays (lengths, title lengths, dates, sources) carry one
+ * checksum per chunk of 1 << SEG_DOC_CHUNK_BITS documents, checked the first
+ * time one of its documents is read (so opening costs the same whatever the
+ * number of documents). */
+#define SEG_DOC_CHUNK_BITS 10
 
 typedef struct seg_reader seg_reader;
 typedef struct seg_snapshot seg_snapshot;
@@ -117,6 +124,10 @@ struct seg_reader {
     const uint8_t *tl;              /* ndocs x u16le: title length in index terms (saturated at 65535) */
     const uint8_t *date;            /* ndocs x i64le: seconds since 1970 UTC, SEG_DATE_NONE */
     const uint8_t *src;             /* ndocs x u32le: source id, SEG_SOURCE_NONE */
+    const uint8_t *doc_crc;         /* per chunk of documents: CRC-32C of its dl, tl, date, src slices */
+    _Atomic uint8_t *doc_ok;        /* per chunk: 0 unchecked, 1 passed, 2 failed; NULL: all
+                                       trusted (readers made by hand in tests) */
+    _Atomic uint8_t doc_bad;        /* 1 once a chunk failed: cursors and fetches then fail */
     uint32_t nsources;              /* distinct source names */
     const char **source_name;       /* nsources names (into the map), sorted by bytes */
     uint32_t *source_len;           /* their lengths */
@@ -174,10 +185,36 @@ static inline bool seg_is_deleted(const seg_reader *r, uint32_t doc)
     return r->deleted && (r->deleted[doc >> 3] >> (doc & 7) & 1);
 }
 
+/* Checks the chunk of per-document values holding doc (the accessors
+ * below call it the first time): true when it passed; false when it fails
+ * its checksum or names a source out of range, which marks the reader
+ * failed (seg_reader_failed(), the message in seg_reader_errmsg()). */
+bool seg_doc_check(const seg_reader *r, uint32_t doc);
+
+/* True when doc's per-document values were checked and may be used. */
+static inline bool seg_doc_ready(const seg_reader *r, uint32_t doc)
+{
+    return !r->doc_ok ||
+           atomic_load_explicit(&r->doc_ok[doc >> SEG_DOC_CHUNK_BITS], memory_order_relaxed) == 1 ||
+           seg_doc_check(r, doc);
+}
+
+/* WARTA_ECORRUPT once a per-document chunk of r failed its check (the
+ * accessors below then answered with neutral values: length 1, title
+ * length 0, no date, no source), else 0.  Cursors (seg_cursor_error()),
+ * dictionary lookups and fetches report it, so no answer is computed from
+ * such a value. */
+static inline int seg_reader_failed(const seg_reader *r)
+{
+    return atomic_load_explicit(&r->doc_bad, memory_order_relaxed) ? WARTA_ECORRUPT : 0;
+}
+
 /* Exact document length: index terms in title plus body (stopwords not
  * counted).  doc < seg_ndocs(). */
 static inline uint32_t seg_doc_len(const seg_reader *r, uint32_t doc)
 {
+    if (!seg_doc_ready(r, doc))
+        return 1;
     uint32_t v;
     memcpy(&v, r->dl + 4 * (size_t)doc, 4);
     return v; /* little-endian hosts only; FORMAT.md fixes LE */
@@ -186,6 +223,8 @@ static inline uint32_t seg_doc_len(const seg_reader *r, uint32_t doc)
 /* Index terms in the title (saturated at 65535). */
 static inline uint32_t seg_title_len(const seg_reader *r, uint32_t doc)
 {
+    if (!seg_doc_ready(r, doc))
+        return 0;
     uint16_t v;
     memcpy(&v, r->tl + 2 * (size_t)doc, 2);
     return v;
@@ -195,6 +234,8 @@ static inline uint32_t seg_title_len(const seg_reader *r, uint32_t doc)
  * time is its midnight), or SEG_DATE_NONE.  Sorts like the dates. */
 static inline int64_t seg_doc_date(const seg_reader *r, uint32_t doc)
 {
+    if (!seg_doc_ready(r, doc))
+        return SEG_DATE_NONE;
     int64_t v;
     memcpy(&v, r->date + 8 * (size_t)doc, 8);
     return v;
@@ -204,6 +245,8 @@ static inline int64_t seg_doc_date(const seg_reader *r, uint32_t doc)
  * SEG_SOURCE_NONE.  Ids are per segment: map names with seg_source_find(). */
 static inline uint32_t seg_doc_source(const seg_reader *r, uint32_t doc)
 {
+    if (!seg_doc_ready(r, doc))
+        return SEG_SOURCE_NONE;
     uint32_t v;
     memcpy(&v, r->src + 4 * (size_t)doc, 4);
     return v;
@@ -387,7 +430,10 @@ static inline const seg_bound *seg_cursor_term_bound(const seg_cursor *c)
 
 /* Sticky decoding error of the cursor (0 when fine): check it when a cursor
  * returned SEG_END early. */
-static inline int seg_cursor_error(const seg_cursor *c) { return c->err; }
+static inline int seg_cursor_error(const seg_cursor *c)
+{
+    return c->err ? c->err : seg_reader_failed(c->r);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Document store                                                           */

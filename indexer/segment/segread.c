@@ -64,7 +64,50 @@ void seg_reader_close(seg_reader *r)
     wfree(r->head_word);
     wfree(r->head_word_len);
     wfree((void *)r->heads_verified);
+    wfree((void *)r->doc_ok);
     wfree(r);
+}
+
+bool seg_doc_check(const seg_reader *cr, uint32_t doc)
+{
+    seg_reader *r = (seg_reader *)cr;   /* only its check state changes */
+    if (doc >= r->ndocs) {
+        atomic_store_explicit(&r->doc_bad, 1, memory_order_relaxed);
+        seg_reader_set_error(r, "%s: document %u out of range (the index is damaged; rebuild it)",
+                             r->path, doc);
+        return false;
+    }
+    uint32_t c = doc >> SEG_DOC_CHUNK_BITS;
+    uint64_t first = (uint64_t)c << SEG_DOC_CHUNK_BITS, n = r->ndocs - first;
+    if (n > (uint64_t)1 << SEG_DOC_CHUNK_BITS)
+        n = (uint64_t)1 << SEG_DOC_CHUNK_BITS;
+    uint8_t v = atomic_load_explicit(&r->doc_ok[c], memory_order_acquire);
+    if (v == 1)
+        return true;
+    if (v == 0) {
+        uint32_t crc = wcrc32(0, r->dl + 4 * first, 4 * n);
+        crc = wcrc32(crc, r->tl + 2 * first, 2 * n);
+        crc = wcrc32(crc, r->date + 8 * first, 8 * n);
+        crc = wcrc32(crc, r->src + 4 * first, 4 * n);
+        bool ok = crc == le32_get(r->doc_crc + 4 * (size_t)c);
+        /* source ids in range: s + 1 wraps SEG_SOURCE_NONE to 0 (a loop
+         * without branches, which the compiler vectorizes) */
+        uint32_t bad = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            uint32_t s;
+            memcpy(&s, r->src + 4 * (first + i), 4);
+            bad |= (uint32_t)(s + 1) > r->nsources;
+        }
+        ok = ok && !bad;
+        atomic_store_explicit(&r->doc_ok[c], ok ? 1 : 2, memory_order_release);
+        if (ok)
+            return true;
+    }
+    atomic_store_explicit(&r->doc_bad, 1, memory_order_relaxed);
+    seg_reader_set_error(r, "%s: lengths, dates or sources of documents %llu-%llu fail their "
+                         "checksum (the index is damaged; rebuild it)", r->path,
+                         (unsigned long long)first, (unsigned long long)(first + n - 1));
+    return false;
 }
 
 int seg_read_deletions(const char *path, uint64_t id, uint32_t ndocs, uint8_t **bits,
@@ -177,9 +220,11 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
             return rc;
         }
         /* small sections are checked now; postings, positions, dictionary
-         * blocks, stored text and ids when first used (segment.h) */
+         * blocks, stored text, ids and the per-document arrays (by chunks of
+         * documents, SEC_DOC_CRCS) when first used (segment.h) */
         bool now = k != SEC_STORE && k != SEC_POST && k != SEC_POS && k != SEC_DICT &&
-                   k != SEC_IDS && k != SEC_HEADS;
+                   k != SEC_IDS && k != SEC_HEADS && k != SEC_DL && k != SEC_TL &&
+                   k != SEC_DATE && k != SEC_SRC;
         if (now && wcrc32(0, p + sec[k].off, sec[k].len) != sec[k].crc) {
             rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d fails its checksum "
                       "(the index is damaged; rebuild it)", r->path, k);
@@ -189,6 +234,7 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
     uint64_t n = r->ndocs;
     if (sec[SEC_DL].len != 4 * n || sec[SEC_TL].len != 2 * n || sec[SEC_DATE].len != 8 * n ||
         sec[SEC_SRC].len != 4 * n || sec[SEC_IDS].len != (uint64_t)FMT_ID_ENTRY * n ||
+        sec[SEC_DOC_CRCS].len != 4 * ((n + (1u << SEG_DOC_CHUNK_BITS) - 1) >> SEG_DOC_CHUNK_BITS) ||
         sec[SEC_DICT_INDEX].len % FMT_DICT_ENTRY != 0 || (n && sec[SEC_DL].off % 4)) {
         rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: per-document sections have wrong sizes",
                   r->path);
@@ -198,6 +244,10 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
     r->tl = p + sec[SEC_TL].off;
     r->date = p + sec[SEC_DATE].off;
     r->src = p + sec[SEC_SRC].off;
+    r->doc_crc = p + sec[SEC_DOC_CRCS].off;
+    r->doc_ok = wcalloc(sec[SEC_DOC_CRCS].len / 4 + 1, 1);
+    if (!r->doc_ok)
+        return WARTA_ENOMEM;
     r->ids = p + sec[SEC_IDS].off;
     r->ids_crc = sec[SEC_IDS].crc;
     r->post = p + sec[SEC_POST].off;
@@ -263,13 +313,7 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
             r->source_len[i] = (uint32_t)len;
             q += len;
         }
-        for (uint32_t i = 0; i < r->ndocs; i++) {
-            uint32_t s = seg_doc_source(r, i);
-            if (s != SEG_SOURCE_NONE && s >= r->nsources) {
-                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source id out of range", r->path);
-                return rc;
-            }
-        }
+        /* documents' source ids are checked with their chunk (seg_doc_check) */
     }
     /* document store index */
     {
@@ -389,6 +433,10 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
         for (uint32_t i = 0; i < r->ndocs; i++)
             if (seg_is_deleted(r, i))
                 r->live_dl -= seg_doc_len(r, i);
+        if (seg_reader_failed(r)) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s", r->errmsg);
+            goto out_close;
+        }
     }
     *out = r;
     return 0;
@@ -738,6 +786,9 @@ int seg_reader_verify(seg_reader *r)
         if (rc)
             return rc;
     }
+    for (uint64_t d = 0; d < r->ndocs; d += (uint64_t)1 << SEG_DOC_CHUNK_BITS)
+        if (!seg_doc_check(r, (uint32_t)d))
+            return WARTA_ECORRUPT;
     int rc = seg_ids_verify(r);
     if (rc)
         return rc;

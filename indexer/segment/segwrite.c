@@ -456,6 +456,25 @@ int segw_finish(seg_writer *w, segw_docinfo *di, dict_builder *dict, source_tabl
     segw_section(w, SEC_HEADS, hb.data, hb.len);
     wbuf_free(&hi);
     wbuf_free(&hb);
+    /* a checksum per chunk of documents over its slices of the four
+     * per-document arrays, so that readers check them piecewise */
+    wbuf dc = WBUF_INIT;
+    for (uint64_t first = 0; first < di->ndocs; first += (uint64_t)1 << SEG_DOC_CHUNK_BITS) {
+        uint64_t n = di->ndocs - first;
+        if (n > (uint64_t)1 << SEG_DOC_CHUNK_BITS)
+            n = (uint64_t)1 << SEG_DOC_CHUNK_BITS;
+        uint32_t crc = wcrc32(0, di->dl.data + 4 * first, 4 * n);
+        crc = wcrc32(crc, di->tl.data + 2 * first, 2 * n);
+        crc = wcrc32(crc, di->date.data + 8 * first, 8 * n);
+        crc = wcrc32(crc, di->src.data + 4 * first, 4 * n);
+        wbuf_put_u32le(&dc, crc);
+    }
+    if (dc.oom) {
+        wbuf_free(&dc);
+        return w->err = WARTA_ENOMEM;
+    }
+    segw_section(w, SEC_DOC_CRCS, dc.data, dc.len);
+    wbuf_free(&dc);
 
     uint64_t sum_dl = 0;
     for (uint32_t i = 0; i < di->ndocs; i++)

@@ -224,3 +224,57 @@ Test(corrupt, random_damage_to_a_segment_in_memory, .init = setup, .fini = teard
     free(p);
     free(orig);
 }
+
+/* The per-document arrays are checked by chunks of 1024 documents the first
+ * time one of their documents is read: a damaged length opens fine, leaves
+ * the other chunks usable, and the first read of its chunk fails the reader
+ * (cursors, fetches and lookups then report WARTA_ECORRUPT naming the file);
+ * a full check finds it. */
+Test(corrupt, a_damaged_document_length_fails_its_chunk_on_first_read)
+{
+    char d[64];
+    fx_tmpdir(d, sizeof d);
+    fx_build(d, 1, 7, 0, 2100, 3);
+    char path[256];
+    snprintf(path, sizeof path, "%s/s0000000001.seg", d);
+    size_t len;
+    uint8_t *orig = fx_read(path, &len);
+    cr_assert_not_null(orig);
+    uint8_t *p = calloc(1, len + 16);
+    memcpy(p, orig, len);
+    char err[512];
+    seg_reader *r;
+    cr_assert_eq(seg_reader_open_bytes(&r, p, len, 1, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(seg_ndocs(r), 2100);
+    size_t dl_off = (size_t)(r->dl - r->map);
+    uint32_t want = seg_doc_len(r, 1500);
+    seg_reader_close(r);
+    p[dl_off + 4 * 1500] ^= 0x10;   /* document 1500: chunk 1 of 0..2 */
+    cr_assert_eq(seg_reader_open_bytes(&r, p, len, 1, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(seg_reader_failed(r), 0);
+    cr_expect_gt(seg_doc_len(r, 5), 0);          /* chunk 0 is fine */
+    cr_expect_gt(seg_doc_len(r, 2099), 0);       /* chunk 2 too */
+    cr_expect_eq(seg_reader_failed(r), 0);
+    cr_expect_neq(seg_doc_len(r, 1500), want ^ 0x10);
+    cr_expect_eq(seg_doc_len(r, 1500), 1);       /* the neutral value */
+    cr_expect_eq(seg_doc_source(r, 1024), SEG_SOURCE_NONE);
+    cr_expect_eq(seg_reader_failed(r), WARTA_ECORRUPT);
+    cr_expect(strstr(seg_reader_errmsg(r), "documents 1024-2047 fail their checksum") != NULL,
+              "%s", seg_reader_errmsg(r));
+    wbuf scratch = WBUF_INIT;
+    seg_doc sd;
+    cr_expect_eq(seg_doc_fetch(r, 3, &scratch, &sd), WARTA_ECORRUPT);
+    seg_term t;
+    int rc = seg_term_lookup(r, "a", 1, &t);
+    (void)rc;
+    cr_expect_eq(dict_verify_block(r, 0), WARTA_ECORRUPT);
+    wbuf_free(&scratch);
+    seg_reader_close(r);
+    /* a fresh reader's full check finds it */
+    cr_assert_eq(seg_reader_open_bytes(&r, p, len, 1, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(seg_reader_verify(r), WARTA_ECORRUPT);
+    seg_reader_close(r);
+    free(p);
+    free(orig);
+    fx_rmdir(d);
+}
