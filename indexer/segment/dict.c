@@ -25,6 +25,7 @@ void dict_builder_free(dict_builder *d)
     wbuf_free(&d->data);
     wbuf_free(&d->index);
     wbuf_free(&d->keys);
+    wbuf_free(&d->key_offs);
 }
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -69,7 +70,7 @@ void dict_builder_add(dict_builder *d, const char *term, size_t len, uint32_t df
         }
         put_le32(e + 16, (uint32_t)d->data.len);
         wbuf_append(&d->index, e, sizeof e);
-        wbuf_put_varint(&d->keys, len);
+        wbuf_put_u32le(&d->key_offs, (uint32_t)d->keys.len);
         wbuf_append(&d->keys, term, len);
         d->block_data = d->data.len;
         d->post_crc = d->pos_crc = 0;
@@ -90,7 +91,7 @@ void dict_builder_add(dict_builder *d, const char *term, size_t len, uint32_t df
     d->last_len = len;
     d->in_block++;
     d->nterms++;
-    if (d->data.oom || d->index.oom || d->keys.oom)
+    if (d->data.oom || d->index.oom || d->keys.oom || d->key_offs.oom || d->keys.len > UINT32_MAX)
         *rc = WARTA_ENOMEM;
 }
 
@@ -99,7 +100,15 @@ void dict_builder_finish(dict_builder *d, int *rc)
     if (*rc)
         return;
     close_block(d);
-    if (d->data.oom || d->index.oom || d->keys.oom)
+    /* DICT_KEYS: the offsets (one more than blocks, the last the terms'
+     * length), then the terms */
+    wbuf sec = WBUF_INIT;
+    wbuf_append(&sec, d->key_offs.data, d->key_offs.len);
+    wbuf_put_u32le(&sec, (uint32_t)d->keys.len);
+    wbuf_append(&sec, d->keys.data, d->keys.len);
+    wbuf_free(&d->keys);
+    d->keys = sec;
+    if (d->data.oom || d->index.oom || d->keys.oom || d->key_offs.oom)
         *rc = WARTA_ENOMEM;
 }
 
@@ -110,38 +119,52 @@ void dict_builder_finish(dict_builder *d, int *rc)
 int dict_reader_init(seg_reader *r)
 {
     uint32_t nb = r->ndict_blocks;
-    r->dict_key_off = wmalloc(((size_t)nb + 1) * sizeof *r->dict_key_off);
     r->verified = wcalloc((size_t)nb + 1, 1);
-    if (!r->dict_key_off || !r->verified)
+    if (!r->verified)
         return WARTA_ENOMEM;
-    const uint8_t *p = r->dict_keys, *end = r->dict_keys + r->dict_keys_len;
-    const uint8_t *prev = NULL;
-    uint64_t prev_len = 0;
-    for (uint32_t b = 0; b < nb; b++) {
-        uint64_t len;
-        r->dict_key_off[b] = (uint32_t)(p - r->dict_keys);
-        if (!varint_get(&p, end, &len) || len > SEG_MAX_TERM || len > (uint64_t)(end - p))
-            return WARTA_ECORRUPT;
-        if (prev) {
-            size_t m = prev_len < len ? prev_len : len;
-            int c = memcmp(prev, p, m);
-            if (c > 0 || (c == 0 && prev_len >= len))
-                return WARTA_ECORRUPT;
-        }
-        const uint8_t *e = r->dict_index + (size_t)b * FMT_DICT_ENTRY;
-        uint64_t off = le32_get(e + 16), dlen = le32_get(e + 20);
-        if (off + dlen > r->dict_len || le32_get(e + 36) == 0 || le32_get(e + 36) > FMT_DICT_BLOCK ||
-            le64_get(e) > r->post_len || le64_get(e + 8) > r->pos_len)
-            return WARTA_ECORRUPT;
-        if (b > 0 && (le64_get(e) < le64_get(e - FMT_DICT_ENTRY) ||
-                      le64_get(e + 8) < le64_get(e - FMT_DICT_ENTRY + 8)))
-            return WARTA_ECORRUPT;
-        prev = p;
-        prev_len = len;
-        p += len;
-    }
-    if (p != end)
+    size_t offs = 4 * ((size_t)nb + 1);
+    if (r->dict_keys_len < offs)
         return WARTA_ECORRUPT;
+    r->dict_key_bytes = r->dict_keys + offs;
+    r->dict_key_bytes_len = r->dict_keys_len - offs;
+    if (le32_get(r->dict_keys) != 0 || le32_get(r->dict_keys + 4 * (size_t)nb) != r->dict_key_bytes_len)
+        return WARTA_ECORRUPT;
+    return 0;
+}
+
+/* Block b's first term; false when its offsets are malformed. */
+static bool block_key(const seg_reader *r, uint32_t b, const uint8_t **key, size_t *len)
+{
+    uint32_t o0 = le32_get(r->dict_keys + 4 * (size_t)b);
+    uint32_t o1 = le32_get(r->dict_keys + 4 * ((size_t)b + 1));
+    if (o0 > o1 || o1 > r->dict_key_bytes_len || o1 - o0 > SEG_MAX_TERM || o1 == o0)
+        return false;
+    *key = r->dict_key_bytes + o0;
+    *len = o1 - o0;
+    return true;
+}
+
+int dict_verify_keys(seg_reader *r)
+{
+    const uint8_t *prev = NULL;
+    size_t prev_len = 0;
+    for (uint32_t b = 0; b < r->ndict_blocks; b++) {
+        const uint8_t *k;
+        size_t len;
+        bool ok = block_key(r, b, &k, &len);
+        if (ok && prev) {
+            size_t m = prev_len < len ? prev_len : len;
+            int c = memcmp(prev, k, m);
+            ok = c < 0 || (c == 0 && prev_len < len);
+        }
+        if (!ok) {
+            seg_reader_set_error(r, "%s: dictionary keys are malformed or out of order "
+                                 "(the index is damaged; rebuild it)", r->path);
+            return WARTA_ECORRUPT;
+        }
+        prev = k;
+        prev_len = len;
+    }
     return 0;
 }
 
@@ -158,14 +181,25 @@ int dict_verify_block(seg_reader *r, uint32_t b)
     uint64_t pb = le64_get(e), qb = le64_get(e + 8);
     uint64_t pe = b + 1 < r->ndict_blocks ? le64_get(e + FMT_DICT_ENTRY) : r->post_len;
     uint64_t qe = b + 1 < r->ndict_blocks ? le64_get(e + FMT_DICT_ENTRY + 8) : r->pos_len;
-    uint32_t off = le32_get(e + 16), len = le32_get(e + 20);
+    uint64_t off = le32_get(e + 16), len = le32_get(e + 20);
+    uint32_t nterms = le32_get(e + 36);
     const char *what = NULL;
-    if (wcrc32(0, r->dict_data + off, len) != le32_get(e + 24))
+    /* the entry itself (its section's checksum passed at open) */
+    if (off + len > r->dict_len || nterms == 0 || nterms > FMT_DICT_BLOCK || pb > pe ||
+        pe > r->post_len || qb > qe || qe > r->pos_len)
+        what = "";
+    else if (wcrc32(0, r->dict_data + off, len) != le32_get(e + 24))
         what = "dictionary";
     else if (wcrc32(0, r->post + pb, pe - pb) != le32_get(e + 28))
         what = "postings";
     else if (wcrc32(0, r->pos + qb, qe - qb) != le32_get(e + 32))
         what = "positions";
+    if (what && !*what) {
+        seg_reader_set_error(r, "%s: index entry of dictionary block %u is malformed "
+                             "(the index is damaged; rebuild it)", r->path, b);
+        atomic_store_explicit(&r->verified[b], 2, memory_order_release);
+        return WARTA_ECORRUPT;
+    }
     if (what) {
         seg_reader_set_error(r, "%s: %s of dictionary block %u fail their checksum "
                              "(the index is damaged; rebuild it)", r->path, what, b);
@@ -247,10 +281,11 @@ bad:
 
 static int key_cmp(const seg_reader *r, uint32_t b, const char *term, size_t len)
 {
-    const uint8_t *p = r->dict_keys + r->dict_key_off[b];
-    uint64_t klen;
-    varint_get(&p, r->dict_keys + r->dict_keys_len, &klen);
-    size_t m = klen < len ? (size_t)klen : len;
+    const uint8_t *p;
+    size_t klen;
+    if (!block_key(r, b, &p, &klen))
+        return -1;   /* only a damaged index (its checksum passed): any block will do */
+    size_t m = klen < len ? klen : len;
     int c = memcmp(p, term, m);
     if (c)
         return c;

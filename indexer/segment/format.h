@@ -129,7 +129,9 @@ const uint8_t *postings_skip_varints(const uint8_t *p, const uint8_t *end, uint6
 typedef struct dict_builder {
     wbuf data;                  /* front-coded blocks */
     wbuf index;                 /* FMT_DICT_ENTRY per block */
-    wbuf keys;                  /* first term of each block */
+    wbuf keys;                  /* first term of each block; after dict_builder_finish() the
+                                   whole DICT_KEYS section (offsets, then the terms) */
+    wbuf key_offs;              /* u32le offset of each block's first term in keys */
     char last[SEG_MAX_TERM];    /* previous term */
     size_t last_len;
     uint32_t in_block;          /* terms in the open block */
@@ -149,7 +151,9 @@ void dict_builder_add(dict_builder *d, const char *term, size_t len, uint32_t df
 void dict_builder_finish(dict_builder *d, int *rc);
 void dict_builder_free(dict_builder *d);
 
-/* Sets up r->dict_key_off (malloc) after the sections are known. */
+/* Sets up the reader's dictionary after the sections are known (constant
+ * time: entries are checked when their block is first used, the order of
+ * the block keys by seg_reader_verify()). */
 int dict_reader_init(seg_reader *r);
 
 /* Sequential walk over all terms (merge, check). */
@@ -169,8 +173,10 @@ int dict_iter_start(dict_iter *it, seg_reader *r, uint32_t block);
 /* 1 with it->term/t set, 0 at the end, <0 on corruption. */
 int dict_iter_next(dict_iter *it);
 
-/* Checks block b's checksums once; 0 or WARTA_ECORRUPT. */
+/* Checks block b's index entry and checksums once; 0 or WARTA_ECORRUPT. */
 int dict_verify_block(seg_reader *r, uint32_t b);
+/* Checks that the block keys are strictly increasing (warta check). */
+int dict_verify_keys(seg_reader *r);
 
 /* ------------------------------------------------------------------------ */
 /* Document store (docstore.c)                                              */

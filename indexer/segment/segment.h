@@ -139,9 +139,10 @@ struct seg_reader {
     const uint8_t *dict_index;      /* ndict_blocks x 16-byte entries (FORMAT.md) */
     const uint8_t *dict_data;       /* front-coded blocks */
     size_t dict_len;                /* bytes of dict_data */
-    const uint8_t *dict_keys;       /* first term of each block, length-prefixed */
-    size_t dict_keys_len;
-    uint32_t *dict_key_off;         /* offset of block i's first term in dict_keys */
+    const uint8_t *dict_keys;       /* the DICT_KEYS section: offsets, then the first terms */
+    size_t dict_keys_len;           /* its bytes */
+    const uint8_t *dict_key_bytes;  /* the first terms, back to back (after the offsets) */
+    size_t dict_key_bytes_len;
     _Atomic uint8_t *verified;      /* per dictionary block: 1 once its checksums passed, 2 failed */
     const uint8_t *post;            /* postings section (docids, tfs, skip data) */
     size_t post_len;

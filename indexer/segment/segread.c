@@ -57,7 +57,6 @@ void seg_reader_close(seg_reader *r)
     wfree(r->deleted_owned);
     wfree(r->source_name);
     wfree(r->source_len);
-    wfree(r->dict_key_off);
     wfree((void *)r->verified);
     wfree(r->ds_dict);
     wfree(r->ds_dict_len);
@@ -790,6 +789,9 @@ int seg_reader_verify(seg_reader *r)
         if (!seg_doc_check(r, (uint32_t)d))
             return WARTA_ECORRUPT;
     int rc = seg_ids_verify(r);
+    if (rc)
+        return rc;
+    rc = dict_verify_keys(r);
     if (rc)
         return rc;
     verify_ctx v;

@@ -78,7 +78,6 @@ static void fdict_build(fdict *f, size_t n)
 
 static void fdict_free(fdict *f)
 {
-    wfree(f->r.dict_key_off);
     wfree((void *)f->r.verified);
     dict_builder_free(&f->b);
     wbuf_free(&f->post);
@@ -234,20 +233,27 @@ Test(dict, detects_a_damaged_block)
     fdict_free(&f);
 }
 
-Test(dict, refuses_unsorted_block_keys)
+Test(dict, check_refuses_unsorted_block_keys)
 {
     fdict f;
     fdict_build(&f, 500);
-    wfree(f.r.dict_key_off);
-    wfree((void *)f.r.verified);
-    /* swap the order of the first two keys by corrupting the second */
+    cr_assert_eq(dict_verify_keys(&f.r), 0);
+    /* the second key made smaller than the first (keys follow the
+     * nblocks + 1 offsets) */
     wbuf keys = WBUF_INIT;
     wbuf_append(&keys, f.b.keys.data, f.b.keys.len);
     uint8_t *k = (uint8_t *)keys.data;
-    size_t l0 = k[0];
-    k[1 + l0 + 1] = 'a';
-    k[1] = 'z';
+    size_t nb = f.r.ndict_blocks;
+    uint8_t *bytes = k + 4 * (nb + 1);
+    bytes[0] = 'z';
+    bytes[le32_get(k + 4)] = 'a';
     f.r.dict_keys = k;
+    wfree((void *)f.r.verified);
+    cr_assert_eq(dict_reader_init(&f.r), 0);   /* opening checks sizes only */
+    cr_assert_eq(dict_verify_keys(&f.r), WARTA_ECORRUPT);
+    /* offsets past the terms are refused at open */
+    k[4 * nb] ^= 0x01;
+    wfree((void *)f.r.verified);
     cr_assert_eq(dict_reader_init(&f.r), WARTA_ECORRUPT);
     wbuf_free(&keys);
     fdict_free(&f);
