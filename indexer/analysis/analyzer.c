@@ -42,6 +42,8 @@ typedef struct analysis_shared {
     bool no_lexicon;             /* option: rules-only stemming */
     char *lexicon_path;          /* as given (NULL: default or serialized) */
     char *stopword_path;         /* as given (NULL: built-in or serialized) */
+    wbuf blob;                   /* the serialized analyzer roots_ix reads in place, when it
+                                    was handed over (analysis_open_serialized_take) */
 } analysis_shared;
 
 /* Cached analysis of one word's exact bytes.  Entries sit in an array in
@@ -109,6 +111,7 @@ static void shared_release(analysis_shared *sh)
     }
     wfree(sh->lexicon_path);
     wfree(sh->stopword_path);
+    wbuf_free(&sh->blob);
     wfree(sh);
 }
 
@@ -846,8 +849,26 @@ int analysis_serialize(const warta_analyzer *a, wbuf *out)
     return out->oom ? WARTA_ENOMEM : 0;
 }
 
+static int open_serialized(warta_analyzer **out, const void *p, size_t len, wbuf *own,
+                           char *err, size_t errlen);
+
 int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len, char *err,
                              size_t errlen)
+{
+    return open_serialized(out, p, len, NULL, err, errlen);
+}
+
+int analysis_open_serialized_take(warta_analyzer **out, wbuf *blob, char *err, size_t errlen)
+{
+    int rc = open_serialized(out, blob->data, blob->len, blob, err, errlen);
+    wbuf_free(blob);   /* moved into the analyzer on success, else released */
+    return rc;
+}
+
+/* own: when set, the buffer holding p, taken by the analyzer on success
+ * (the roots are then read in place, not copied) and left to the caller. */
+static int open_serialized(warta_analyzer **out, const void *p, size_t len, wbuf *own,
+                           char *err, size_t errlen)
 {
     *out = NULL;
     const uint8_t *b = p;
@@ -884,7 +905,8 @@ int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len, ch
     int rc = wordlist_decode(&sh->stops, false, &q, end);
     if (rc == 0) {
         /* Read in place: no table is built at open (see roots_of). */
-        rc = wordlist_index_open(&sh->roots_ix, &q, end);
+        rc = own ? wordlist_index_open_in_place(&sh->roots_ix, &q, end)
+                 : wordlist_index_open(&sh->roots_ix, &q, end);
         if (rc == 0) {
             sh->lazy = true;
             pthread_mutex_init(&sh->build_mu, NULL);
@@ -899,6 +921,10 @@ int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len, ch
         rc = WARTA_ECORRUPT;
     if (rc == 0)
         rc = analyzer_new(out, sh);
+    if (rc == 0 && own) {
+        sh->blob = *own;
+        memset(own, 0, sizeof *own);
+    }
     if (rc == WARTA_ECORRUPT)
         set_err(err, errlen, "analyzer: malformed word lists");
     else if (rc == WARTA_ENOMEM)

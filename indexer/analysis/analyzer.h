@@ -52,6 +52,11 @@ int analysis_serialize(const warta_analyzer *a, wbuf *out);
 int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len,
                              char *err, size_t errlen);
 
+/* The same over blob's bytes, which the analyzer takes over (the root
+ * list is then read in place, not copied): blob is left empty whatever
+ * the outcome. */
+int analysis_open_serialized_take(warta_analyzer **out, wbuf *blob, char *err, size_t errlen);
+
 /* Normalizes one word without stemming or stopword removal (NFKC, case
  * folding, diacritics folded, apostrophes and number separators as in
  * analysis), for prefix queries (`word*`).  Replaces out's contents.

@@ -616,7 +616,19 @@ out_free:
     wfree(c.refs);
 }
 
+static int index_open(wordlist_index *ix, const uint8_t **pp, const uint8_t *end, bool copy);
+
 int wordlist_index_open(wordlist_index *ix, const uint8_t **pp, const uint8_t *end)
+{
+    return index_open(ix, pp, end, true);
+}
+
+int wordlist_index_open_in_place(wordlist_index *ix, const uint8_t **pp, const uint8_t *end)
+{
+    return index_open(ix, pp, end, false);
+}
+
+static int index_open(wordlist_index *ix, const uint8_t **pp, const uint8_t *end, bool copy)
 {
     memset(ix, 0, sizeof *ix);
     const uint8_t *p = *pp;
@@ -636,15 +648,19 @@ int wordlist_index_open(wordlist_index *ix, const uint8_t **pp, const uint8_t *e
             (c > 0 && le32_get(first + 4 * c) < le32_get(first + 4 * (c - 1))) ||
             (c == 256 && le32_get(first + 4 * c) != nrest))
             return WARTA_ECORRUPT;
-    ix->bytes = wmalloc((size_t)total + 1);
-    if (!ix->bytes)
-        return WARTA_ENOMEM;
-    memcpy(ix->bytes, p, (size_t)total);
+    const uint8_t *base = p;
+    if (copy) {
+        ix->bytes = wmalloc((size_t)total + 1);
+        if (!ix->bytes)
+            return WARTA_ENOMEM;
+        memcpy(ix->bytes, p, (size_t)total);
+        base = ix->bytes;
+    }
     ix->len = (size_t)total;
     ix->count = count;
     ix->nvals = nvals;
     ix->nrest = (uint32_t)nrest;
-    ix->vals = ix->bytes + WLX_HEADER;
+    ix->vals = base + WLX_HEADER;
     ix->first = ix->vals + 4 * nvals;
     ix->pfx = ix->first + 4 * 257;
     ix->off = ix->pfx + 8 * nrest;

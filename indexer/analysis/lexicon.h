@@ -51,7 +51,7 @@ int wordlist_decode(wordset *s, bool with_values, const uint8_t **p, const uint8
  * 8-byte prefixes) and a scan of at most WORDLIST_RESTART entries. */
 #define WORDLIST_RESTART 8
 typedef struct wordlist_index {
-    uint8_t *bytes;             /* copy of the stored index */
+    uint8_t *bytes;             /* copy of the stored index (NULL when read in place) */
     size_t len;                 /* its length */
     uint64_t count;             /* keys */
     uint64_t nvals;             /* distinct values */
@@ -72,6 +72,8 @@ void wordlist_index_encode(const wordset *s, wbuf *out);
  * trusted to the checksum around them, and lookups stay within them
  * whatever they hold).  0, WARTA_ENOMEM or WARTA_ECORRUPT. */
 int wordlist_index_open(wordlist_index *ix, const uint8_t **p, const uint8_t *end);
+/* The same without a copy: the bytes must outlive ix. */
+int wordlist_index_open_in_place(wordlist_index *ix, const uint8_t **p, const uint8_t *end);
 /* wordset_get() over the list (ix is a const wordlist_index *). */
 bool wordlist_index_get(const void *ix, const char *key, size_t len, uint32_t *val);
 /* Decodes the whole list into the empty initialized set s, checking the

@@ -25,10 +25,10 @@ WARTA_API int warta_index_open(warta_index **out, const char *dir, char *errmsg,
         wfree(ix);
         return rc;
     }
-    size_t len;
-    const uint8_t *blob = seg_snapshot_analyzer(ix->snap, &len);
+    wbuf blob = WBUF_INIT;
+    seg_snapshot_take_analyzer(ix->snap, &blob);
     char detail[256] = "";
-    rc = analysis_open_serialized(&ix->analyzer, blob, len, detail, sizeof detail);
+    rc = analysis_open_serialized_take(&ix->analyzer, &blob, detail, sizeof detail);
     if (rc) {
         if (errmsg && errlen && rc != WARTA_ENOMEM)
             snprintf(errmsg, errlen, "%s/%s: %s", dir, FMT_ANALYZER, detail);

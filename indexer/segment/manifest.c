@@ -48,12 +48,16 @@ static int read_file(const char *path, wbuf *out, char *errmsg, size_t errlen)
     if (fd < 0)
         return fail(errmsg, errlen, errno == ENOENT ? WARTA_ENOTFOUND : WARTA_EIO,
                     "%s: cannot open: %s", path, strerror(errno));
+    /* one buffer of the file's size (plus one byte to see the end): no
+     * regrowing and copying */
+    struct stat st;
+    size_t want = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
     for (;;) {
-        if (wbuf_reserve(out, 65536)) {
+        if (wbuf_reserve(out, out->len + 1 < want ? want - out->len : 65536)) {
             close(fd);
             return WARTA_ENOMEM;
         }
-        ssize_t n = read(fd, out->data + out->len, 65536);
+        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -286,16 +290,20 @@ int analyzer_file_read(const char *dir, wbuf *blob, uint32_t *crc, char *errmsg,
     if (b.len < 28 || memcmp(p, FMT_ANA_MAGIC, 8) != 0)
         rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta analyzer file", path);
     else if (le32_get(p + 8) != FMT_VERSION)
-        rc = fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u",
-                  path, le32_get(p + 8), FMT_VERSION);
+        rc = fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
+                  "(rebuild the index with this version)", path, le32_get(p + 8), FMT_VERSION);
     else if (le64_get(p + 16) != b.len - 28 || wcrc32(0, p, b.len - 4) != le32_get(p + b.len - 4))
         rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or fails its checksum", path);
     if (!rc) {
+        /* the payload moved to the front of the buffer read, which becomes
+         * the blob (no second buffer) */
         *crc = le32_get(p + b.len - 4);
-        wbuf_reset(blob);
-        wbuf_append(blob, p + 24, b.len - 28);
-        if (blob->oom)
-            rc = WARTA_ENOMEM;
+        memmove(b.data, b.data + 24, b.len - 28);
+        b.len -= 28;
+        b.data[b.len] = '\0';
+        wbuf_free(blob);
+        *blob = b;
+        return 0;
     }
     wbuf_free(&b);
     return rc;

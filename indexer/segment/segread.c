@@ -653,6 +653,13 @@ const char *seg_snapshot_build_info(const seg_snapshot *s)
     return s->build_info ? s->build_info : "";
 }
 
+void seg_snapshot_take_analyzer(seg_snapshot *s, wbuf *out)
+{
+    wbuf_free(out);
+    *out = s->analyzer;
+    memset(&s->analyzer, 0, sizeof s->analyzer);
+}
+
 const uint8_t *seg_snapshot_analyzer(const seg_snapshot *s, size_t *len)
 {
     *len = s->analyzer.len;
