@@ -787,6 +787,15 @@ typedef struct blockref {
     uint32_t last;           /* its last docid */
 } blockref;
 
+/* Best bound first, ties in list order. */
+static int blockref_cmp(const void *a, const void *b)
+{
+    const blockref *x = a, *y = b;
+    if (x->ub != y->ub)
+        return x->ub > y->ub ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
 /* The blocks of leaf l's list with their bounds, best first (ties in list
  * order); *n receives how many.  NULL when out of memory (x->err set). */
 static blockref *list_blocks(qexec *x, qleaf *l, size_t *n)
@@ -804,13 +813,33 @@ static blockref *list_blocks(qexec *x, qleaf *l, size_t *n)
          last = cur_shallow(c, last + 1)) {
         seg_bound bb;
         cur_block_bound(c, &bb);
-        blockref r = {bm25_bound(&x->p, l->idf, &bb, l->title), first, last};
-        size_t j = (*n)++;
-        while (j > 0 && b[j - 1].ub < r.ub) {
-            b[j] = b[j - 1];
-            j--;
-        }
-        b[j] = r;
+        b[(*n)++] = (blockref){bm25_bound(&x->p, l->idf, &bb, l->title), first, last};
+        if (last == SEG_END - 1)
+            break;
+        first = last + 1;
+    }
+    qsort(b, *n, sizeof *b, blockref_cmp);
+    if (c->sc)
+        c->sc->shallow = 0;
+    else
+        c->mblk = 0;
+    return b;
+}
+
+/* The block of leaf l's list with the largest bound (the first of equals)
+ * in *out; false for an empty list.  Leaves the cursor rewound. */
+static bool best_block(qexec *x, qleaf *l, blockref *out)
+{
+    qcur *c = &l->cur[0];
+    bool any = false;
+    uint32_t first = 0;
+    for (uint32_t last = cur_shallow(c, 0); last != SEG_END; last = cur_shallow(c, last + 1)) {
+        seg_bound bb;
+        cur_block_bound(c, &bb);
+        double u = bm25_bound(&x->p, l->idf, &bb, l->title);
+        if (!any || u > out->ub)
+            *out = (blockref){u, first, last};
+        any = true;
         if (last == SEG_END - 1)
             break;
         first = last + 1;
@@ -819,12 +848,14 @@ static blockref *list_blocks(qexec *x, qleaf *l, size_t *n)
         c->sc->shallow = 0;
     else
         c->mblk = 0;
-    return b;
+    return any;
 }
 
 /* Moves c to the first document >= target, rewinding when it is past it. */
 static uint32_t cur_goto(qcur *c, uint32_t target)
 {
+    if (c->sc)
+        return c->doc = seg_cursor_goto(c->sc, target);
     bool started = c->sc ? c->sc->started : c->mi != UINT32_MAX;
     if (started && (c->doc == SEG_END || c->doc > target))
         cur_rewind(c);
@@ -863,16 +894,13 @@ static int run_single(qexec *x, qleaf *l)
 
 /* Seeds the heap before MaxScore so that it starts with a high threshold:
  * the documents where the strongest list (the highest bound) contributes
- * most, found by visiting its best blocks first (at most SEED_MAX_BLOCKS),
- * are scored in full, in docid order.  Their scores are computed exactly as MaxScore
+ * most in its best block are scored in full, in docid order.  Their scores are computed exactly as MaxScore
  * computes them (the sum of the contributions in query order); MaxScore
  * meets them again and heap_push() keeps each once.  Every cursor is
  * rewound afterwards.  With floor (queries without excluded words) nothing
  * is scored in full: *floor receives the k-th best of the lead's
  * contributions (documents passing the filters), a lower bound of the k-th
  * best score, or stays 0 when fewer than k were seen. */
-#define SEED_MAX_BLOCKS 1
-
 static void seed_heap(qexec *x, const qtree *const *kids, size_t nk, double *floor)
 {
     qleaf *leaves = x->plan->leaves;
@@ -900,18 +928,15 @@ static void seed_heap(qexec *x, const qtree *const *kids, size_t nk, double *flo
         x->err = WARTA_ENOMEM;
         return;
     }
-    /* The k documents with the lead's largest contribution (a small
-     * min-heap on the contribution), visiting the lead's blocks best
-     * first and stopping when a block cannot hold a better one. */
-    size_t n = 0, nb;
-    blockref *blocks = list_blocks(x, lead, &nb);
-    if (!blocks)
+    /* The k documents with the lead's largest contribution in its best
+     * block (a small min-heap on the contribution). */
+    size_t n = 0;
+    blockref blk;
+    if (!best_block(x, lead, &blk))
         return;
     qcur *c = &lead->cur[0];
-    for (size_t bi = 0; bi < nb && bi < SEED_MAX_BLOCKS; bi++) {
-        if (n == k && blocks[bi].ub * BM25_SLACK < bs[0])
-            break;
-        for (uint32_t d = cur_goto(c, blocks[bi].first); d != SEG_END && d <= blocks[bi].last;
+    {
+        for (uint32_t d = cur_goto(c, blk.first); d != SEG_END && d <= blk.last;
              d = cur_next(c)) {
             uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
             if (lead->title && ttf == 0)

@@ -507,6 +507,60 @@ uint32_t seg_cursor_next(seg_cursor *c)
     return c->doc = c->docs[c->i];
 }
 
+/* The first block from k whose last docid is >= target (nblocks when
+ * none): a galloping search over the skip entries, so that short hops stay
+ * cheap and long ones logarithmic. */
+static uint32_t skip_find(const seg_cursor *c, uint32_t k, uint32_t target)
+{
+    uint32_t n = c->nblocks;
+    if (k >= n || skip_last(c, k) >= target)
+        return k;
+    /* skip_last(lo) < target; find hi with skip_last(hi) >= target */
+    uint32_t lo = k, step = 1, hi;
+    for (;;) {
+        hi = lo + step;
+        if (hi >= n) {
+            hi = n;
+            break;
+        }
+        if (skip_last(c, hi) >= target)
+            break;
+        lo = hi;
+        step *= 2;
+    }
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (skip_last(c, mid) >= target)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+/* The first index from i in the decoded block whose docid is >= target,
+ * or n. */
+static uint32_t block_find(const seg_cursor *c, uint32_t i, uint32_t target)
+{
+    uint32_t n = c->n;
+    if (i >= n || c->docs[i] >= target)
+        return i;
+    if (c->docs[n - 1] < target)
+        return n;
+    /* docs[lo] < target <= docs[hi] */
+    uint32_t lo = i, hi = n - 1;
+    while (hi - lo > 8) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->docs[mid] >= target)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    while (c->docs[lo] < target)
+        lo++;
+    return lo;
+}
+
 uint32_t seg_cursor_seek(seg_cursor *c, uint32_t target)
 {
     if (c->started) {
@@ -517,8 +571,7 @@ uint32_t seg_cursor_seek(seg_cursor *c, uint32_t target)
     }
     uint32_t k = c->blk == UINT32_MAX ? 0 : c->blk;
     if (c->skip) {
-        while (k < c->nblocks && skip_last(c, k) < target)
-            k++;
+        k = skip_find(c, k, target);
         if (k >= c->nblocks) {
             if (c->blk == UINT32_MAX && !decode_block(c, 0))
                 return SEG_END;
@@ -530,14 +583,41 @@ uint32_t seg_cursor_seek(seg_cursor *c, uint32_t target)
         if (!decode_block(c, k))
             return SEG_END;
     }
-    uint32_t i = c->i;
-    while (i < c->n && c->docs[i] < target)
-        i++;
+    uint32_t i = block_find(c, c->i, target);
     if (i >= c->n) {
         c->i = c->n - 1;
         return c->doc = SEG_END;
     }
     c->i = i;
+    return c->doc = c->docs[i];
+}
+
+uint32_t seg_cursor_goto(seg_cursor *c, uint32_t target)
+{
+    if (c->err)
+        return c->doc = SEG_END;
+    bool back = c->started && (c->doc == SEG_END || c->doc > target);
+    if (!back)
+        return seg_cursor_seek(c, target);
+    /* Backwards: find the block from the start, keep the decoded one when
+     * it is the right one. */
+    uint32_t k = c->skip ? skip_find(c, 0, target) : 0;
+    if (k >= c->nblocks) {
+        c->i = c->n ? c->n - 1 : 0;
+        return c->doc = SEG_END;
+    }
+    if (k != c->blk) {
+        if (!decode_block(c, k))
+            return SEG_END;
+    }
+    uint32_t i = block_find(c, 0, target);
+    if (i >= c->n) {
+        c->i = c->n - 1;
+        return c->doc = SEG_END;
+    }
+    c->i = i;
+    c->pos_cur = c->pos_blk;   /* positions are walked from the block start again */
+    c->pos_i = 0;
     return c->doc = c->docs[i];
 }
 

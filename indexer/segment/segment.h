@@ -387,6 +387,11 @@ uint32_t seg_cursor_next(seg_cursor *c);
  * before the current document leaves it); returns it or SEG_END. */
 uint32_t seg_cursor_seek(seg_cursor *c, uint32_t target);
 
+/* Moves to the first document >= target, backwards too (a cursor past it
+ * goes back without starting over from the first block); returns it or
+ * SEG_END. */
+uint32_t seg_cursor_goto(seg_cursor *c, uint32_t target);
+
 /* The current document, tf (title + body), title tf. Valid after next/seek
  * returned a docid other than SEG_END. */
 static inline uint32_t seg_cursor_doc(const seg_cursor *c) { return c->doc; }

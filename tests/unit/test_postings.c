@@ -189,6 +189,34 @@ static void check_list(fake *f)
             target = d + step;
         }
     }
+    /* goto: random targets in any order, backwards too, interleaved with
+     * next() and positions */
+    seg_cursor g;
+    cr_assert_eq(seg_cursor_open(&g, &f->r, &f->t), 0);
+    uint32_t span = f->docs[f->n - 1] + 2;
+    for (int round = 0; round < 300; round++) {
+        uint32_t target = (uint32_t)(rnd() % span);
+        uint32_t d = seg_cursor_goto(&g, target);
+        uint32_t k = 0;
+        while (k < f->n && f->docs[k] < target)
+            k++;
+        if (k == f->n) {
+            cr_assert_eq(d, SEG_END, "goto %u", target);
+            continue;
+        }
+        cr_assert_eq(d, f->docs[k], "goto %u", target);
+        cr_assert_eq(seg_cursor_tf(&g), f->tfs[k]);
+        cr_assert_eq(seg_cursor_title_tf(&g), f->ttfs[k]);
+        cr_assert_eq(seg_cursor_positions(&g, pos), 0);
+        for (uint32_t j = 0; j < f->tfs[k]; j++)
+            cr_assert_eq(pos[j], f->posv[k][j], "goto %u position %u", target, j);
+        if (k + 1 < f->n && rnd() % 2) {
+            cr_assert_eq(seg_cursor_next(&g), f->docs[k + 1]);
+            cr_assert_eq(seg_cursor_positions(&g, pos), 0);
+            cr_assert_eq(pos[0], f->posv[k + 1][0]);
+        }
+    }
+    cr_assert_eq(seg_cursor_error(&g), 0);
 }
 
 static void run_case(uint32_t n, uint32_t ndocs, const uint32_t *docs, uint32_t max_tf)
