@@ -13,6 +13,7 @@
 #define WARTA_QUERY_BM25_H
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "indexer/segment/segment.h"
@@ -60,6 +61,14 @@ static inline double bm25_norm(const bm25 *p, uint32_t dl)
 static inline double bm25_tf_text(const bm25 *p, uint32_t tf, uint32_t ttf)
 {
     return (double)(tf >= ttf ? tf - ttf : 0) + p->boost * (double)ttf;
+}
+
+/* Whether a leaf's tf' is its plain tf (no title weighting: the title
+ * counts need not be read).  With X = 1, (tf - ttf) + 1.0 * ttf is tf
+ * exactly in doubles, ttf <= tf being true of every posting. */
+static inline bool bm25_plain(const bm25 *p, bool title_only)
+{
+    return !title_only && p->boost == 1.0;
 }
 
 /* tf' of a term restricted to the title (title:word). */

@@ -104,6 +104,36 @@ static inline uint32_t cur_ttf(const qcur *c)
     return c->sc ? seg_cursor_title_tf(c->sc) : c->ml->p[c->mi].ttf;
 }
 
+/* The current posting's tf' (title occurrences weighted) for a leaf,
+ * title-only or not, and in *ok whether it matches (a title leaf needs a
+ * title occurrence).  Every scorer takes tf' from here or from
+ * block_tfw(), so all agree; the title count is read only when it
+ * matters (bm25_plain). */
+static inline double cur_tfw(const bm25 *p, bool title, qcur *c, bool *ok)
+{
+    if (bm25_plain(p, title)) {
+        *ok = true;
+        return (double)cur_tf(c);
+    }
+    uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+    *ok = !title || ttf > 0;
+    return title ? bm25_tf_title(p, ttf) : bm25_tf_text(p, tf, ttf);
+}
+
+/* cur_tfw() for posting i of sc's decoded block, its counts loaded
+ * (seg_cursor_block_tfs() when plain, else seg_cursor_need_tfs()). */
+static inline double block_tfw(const bm25 *p, bool title, bool plain, const seg_cursor *sc,
+                               uint32_t i, bool *ok)
+{
+    if (plain) {
+        *ok = true;
+        return (double)sc->tfs[i];
+    }
+    uint32_t ttf = sc->ttfs[i];
+    *ok = !title || ttf > 0;
+    return title ? bm25_tf_title(p, ttf) : bm25_tf_text(p, sc->tfs[i], ttf);
+}
+
 static inline int cur_positions(qcur *c, uint32_t *out)
 {
     if (c->sc)
@@ -279,15 +309,10 @@ static bool leaf_match(qexec *x, qleaf *l, uint32_t d, double *score, double *tf
         qcur *c = &l->cur[0];
         if (cur_seek(c, d) != d)
             return false;
-        uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
-        double tfw;
-        if (l->title) {
-            if (ttf == 0)
-                return false;
-            tfw = bm25_tf_title(&x->p, ttf);
-        } else {
-            tfw = bm25_tf_text(&x->p, tf, ttf);
-        }
+        bool ok;
+        double tfw = cur_tfw(&x->p, l->title, c, &ok);
+        if (!ok)
+            return false;
         *score = bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
         if (tf_out)
             *tf_out = tfw;
@@ -880,10 +905,10 @@ static int run_single(qexec *x, qleaf *l)
              d = cur_next(c)) {
             if (!doc_ok(x, d))
                 continue;
-            uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
-            if (l->title && ttf == 0)
+            bool ok;
+            double tfw = cur_tfw(&x->p, l->title, c, &ok);
+            if (!ok)
                 continue;
-            double tfw = l->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
             heap_push(x, bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d))), d);
         }
         if (cur_error(c))
@@ -938,12 +963,12 @@ static void seed_heap(qexec *x, const qtree *const *kids, size_t nk, double *flo
     {
         for (uint32_t d = cur_goto(c, blk.first); d != SEG_END && d <= blk.last;
              d = cur_next(c)) {
-            uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
-            if (lead->title && ttf == 0)
+            bool ok;
+            double tfw = cur_tfw(&x->p, lead->title, c, &ok);
+            if (!ok)
                 continue;
             if (floor && !doc_ok(x, d))
                 continue;
-            double tfw = lead->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
             double sc = bm25_term(&x->p, lead->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
             size_t i;
             if (n < k) {
@@ -1066,15 +1091,19 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
             continue;
         }
         uint32_t n = sc->n;
-        seg_cursor_need_tfs(sc);
+        bool plain = bm25_plain(&x->p, e->title);
+        if (plain)
+            seg_cursor_block_tfs(sc);
+        else
+            seg_cursor_need_tfs(sc);
         for (uint32_t i = sc->i; i < n; i++) {
             uint32_t d = sc->docs[i];
-            uint32_t tf = sc->tfs[i], ttf = sc->ttfs[i];
-            if (e->title && ttf == 0)
+            bool ok;
+            double tfw = block_tfw(&x->p, e->title, plain, sc, i, &ok);
+            if (!ok)
                 continue;
             if (!doc_ok(x, d))
                 continue;
-            double tfw = e->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
             double se = bm25_term(&x->p, e->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
             if (se * BM25_SLACK + ne < theta)
                 continue;
@@ -1092,9 +1121,10 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
                 qcur *cj = &l->cur[0];
                 double s = 0.0;
                 if (cur_seek(cj, d) == d) {
-                    uint32_t tj = cur_tf(cj), ttj = cur_ttf(cj);
-                    double w = l->title ? bm25_tf_title(&x->p, ttj) : bm25_tf_text(&x->p, tj, ttj);
-                    s = bm25_term(&x->p, l->idf, w, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+                    bool okj;
+                    double w = cur_tfw(&x->p, l->title, cj, &okj);
+                    if (okj)
+                        s = bm25_term(&x->p, l->idf, w, bm25_norm(&x->p, seg_doc_len(x->r, d)));
                 }
                 contrib[ord[j]] = s;
                 sum += s;
@@ -1152,6 +1182,7 @@ typedef struct qwin {
     double *cw;                  /* WIN_LISTS x WIN_DOCS contributions */
     uint8_t *pm;                 /* WIN_DOCS: bit i when essential list i holds the document */
     uint64_t *bm;                /* WIN_DOCS bits: documents with a nonzero pm */
+    double *acc;                 /* WIN_DOCS: sum of the document's contributions in cw, zero between windows */
     double *rp;                  /* per bound-order position: prefix of block bounds */
 } qwin;
 
@@ -1172,19 +1203,24 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
         uint8_t bit = (uint8_t)(1u << i);
         seg_cursor *sc = c->sc;
         if (sc) {
+            bool plain = bm25_plain(&x->p, l->title);
             while (c->doc <= hi) {
-                seg_cursor_need_tfs(sc);
+                if (plain)
+                    seg_cursor_block_tfs(sc);
+                else
+                    seg_cursor_need_tfs(sc);
                 uint32_t n = sc->n, k = sc->i;
                 const uint32_t *docs = sc->docs;
                 for (; k < n && docs[k] <= hi; k++) {
-                    uint32_t d = docs[k], ttf = sc->ttfs[k];
-                    if (l->title && ttf == 0)
+                    uint32_t d = docs[k];
+                    bool ok;
+                    double tfw = block_tfw(&x->p, l->title, plain, sc, k, &ok);
+                    if (!ok)
                         continue;
-                    double tfw = l->title ? bm25_tf_title(&x->p, ttf)
-                                          : bm25_tf_text(&x->p, sc->tfs[k], ttf);
                     uint32_t off = d - lo;
                     cw[off] = bm25_term(&x->p, l->idf, tfw,
                                         bm25_norm(&x->p, seg_doc_len(x->r, d)));
+                    w->acc[off] += cw[off];
                     w->pm[off] |= bit;
                     w->bm[off >> 6] |= (uint64_t)1 << (off & 63);
                 }
@@ -1199,12 +1235,13 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
             }
         } else {
             for (uint32_t d = c->doc; d <= hi; d = cur_next(c)) {
-                uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
-                if (l->title && ttf == 0)
+                bool ok;
+                double tfw = cur_tfw(&x->p, l->title, c, &ok);
+                if (!ok)
                     continue;
-                double tfw = l->title ? bm25_tf_title(&x->p, ttf) : bm25_tf_text(&x->p, tf, ttf);
                 uint32_t off = d - lo;
                 cw[off] = bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+                w->acc[off] += cw[off];
                 w->pm[off] |= bit;
                 w->bm[off >> 6] |= (uint64_t)1 << (off & 63);
             }
@@ -1220,46 +1257,44 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
             v &= v - 1;
             uint8_t pm = w->pm[off];
             w->pm[off] = 0;
+            /* the essential lists' sum, added as they were scanned */
+            double sum = w->acc[off];
+            w->acc[off] = 0.0;
+            /* most documents stop here */
+            if (sum * BM25_SLACK + (ess > 0 ? pre[ess - 1] : 0.0) < theta)
+                continue;
             uint32_t d = lo + off;
             if (x->err || !doc_ok(x, d))
                 continue;
-            double sum = 0.0;
-            for (size_t i = 0; i < m; i++) {
-                double s = (pm >> i) & 1 ? w->cw[i * WIN_DOCS + off] : 0.0;
-                contrib[ord[ess + i]] = s;
-                sum += s;
-            }
+            for (size_t i = 0; i < m; i++)
+                contrib[ord[ess + i]] = (pm >> i) & 1 ? w->cw[i * WIN_DOCS + off] : 0.0;
             bool pruned = false;
             if (ess > 0) {
-                if (sum * BM25_SLACK + pre[ess - 1] < theta) {
-                    pruned = true;
-                } else {
-                    /* The non-essential lists' blocks holding d bound the rest. */
-                    double acc = 0.0;
-                    for (size_t j = 0; j < ess; j++) {
-                        uint32_t last;
-                        acc += block_ub(x, &leaves[ord[j]], ord[j], d, &last);
-                        w->rp[j] = acc;
+                /* The non-essential lists' blocks holding d bound the rest. */
+                double acc = 0.0;
+                for (size_t j = 0; j < ess; j++) {
+                    uint32_t last;
+                    acc += block_ub(x, &leaves[ord[j]], ord[j], d, &last);
+                    w->rp[j] = acc;
+                }
+                for (size_t j = ess; j-- > 0;) {
+                    if (sum * BM25_SLACK + pre[j] < theta ||
+                        sum * BM25_SLACK + w->rp[j] * BM25_SLACK < theta) {
+                        pruned = true;
+                        break;
                     }
-                    for (size_t j = ess; j-- > 0;) {
-                        if (sum * BM25_SLACK + pre[j] < theta ||
-                            sum * BM25_SLACK + w->rp[j] * BM25_SLACK < theta) {
-                            pruned = true;
-                            break;
-                        }
-                        qleaf *l = &leaves[ord[j]];
-                        qcur *c = oc[j];
-                        double s = 0.0;
-                        if (cur_seek(c, d) == d) {
-                            uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
-                            double tfw = l->title ? bm25_tf_title(&x->p, ttf)
-                                                  : bm25_tf_text(&x->p, tf, ttf);
+                    qleaf *l = &leaves[ord[j]];
+                    qcur *c = oc[j];
+                    double s = 0.0;
+                    if (cur_seek(c, d) == d) {
+                        bool ok;
+                        double tfw = cur_tfw(&x->p, l->title, c, &ok);
+                        if (ok)
                             s = bm25_term(&x->p, l->idf, tfw,
                                           bm25_norm(&x->p, seg_doc_len(x->r, d)));
-                        }
-                        contrib[ord[j]] = s;
-                        sum += s;
                     }
+                    contrib[ord[j]] = s;
+                    sum += s;
                 }
             }
             /* Every contribution known: their sum bounds the score. */
@@ -1359,7 +1394,7 @@ static int run_maxscore(qexec *x)
     size_t region_ess = SIZE_MAX;   /* ess when the region was computed */
     double region_all = 0.0;        /* sum of every list's block bound there */
     double region_ne = 0.0;         /* of the non-essential lists' */
-    qwin win = {NULL, NULL, NULL, NULL}; /* window_pass()'s scratch, on first use */
+    qwin win = {NULL, NULL, NULL, NULL, NULL}; /* window_pass()'s scratch, on first use */
     /* rpre[i]: the sum of the block bounds there of the lists 0..i (in
      * bound order), which bounds what the non-essential lists 0..i can
      * still add to a document of the region (tighter than pre[i]). */
@@ -1380,7 +1415,8 @@ static int run_maxscore(qexec *x)
                 win.pm = arena_calloc(x->arena, WIN_DOCS, 1);
                 win.bm = arena_calloc(x->arena, WIN_DOCS / 64, sizeof *win.bm);
                 win.rp = arena_alloc(x->arena, ns * sizeof *win.rp);
-                if (!win.cw || !win.pm || !win.bm || !win.rp)
+                win.acc = arena_calloc(x->arena, WIN_DOCS, sizeof *win.acc);
+                if (!win.cw || !win.pm || !win.bm || !win.rp || !win.acc)
                     return WARTA_ENOMEM;
             }
             int rc = window_pass(x, kids, nk, ord, qs, oc, &ess, pre, ns, &theta, has_not, &win,
@@ -1457,11 +1493,11 @@ static int run_maxscore(qexec *x)
                 qcur *c = &l->cur[0];
                 double s = 0.0;
                 if (c->doc == d) {
-                    uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
-                    any |= !l->title || ttf > 0;
-                    double tfw = l->title ? bm25_tf_title(&x->p, ttf)
-                                          : bm25_tf_text(&x->p, tf, ttf);
-                    s = bm25_term(&x->p, l->idf, tfw, norm);
+                    bool ok;
+                    double tfw = cur_tfw(&x->p, l->title, c, &ok);
+                    any |= ok;
+                    if (ok)
+                        s = bm25_term(&x->p, l->idf, tfw, norm);
                 }
                 contrib[ord[i]] = s;
                 sum += s;
@@ -1484,11 +1520,11 @@ static int run_maxscore(qexec *x)
                     qcur *c = &l->cur[0];
                     double s = 0.0;
                     if (cur_seek(c, d) == d) {
-                        uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
-                        any |= !l->title || ttf > 0;
-                        double tfw = l->title ? bm25_tf_title(&x->p, ttf)
-                                              : bm25_tf_text(&x->p, tf, ttf);
-                        s = bm25_term(&x->p, l->idf, tfw, norm);
+                        bool ok;
+                        double tfw = cur_tfw(&x->p, l->title, c, &ok);
+                        any |= ok;
+                        if (ok)
+                            s = bm25_term(&x->p, l->idf, tfw, norm);
                     }
                     contrib[ord[i]] = s;
                     sum += s;

@@ -338,7 +338,7 @@ static bool decode_block(seg_cursor *c, uint32_t k)
         c->tf_src = p + 16 * bd;
         c->tf_bits = (uint8_t)bt;
         c->ttf_bits = (uint8_t)bq;
-        c->tf_ready = false;
+        c->tf_ready = c->tfs_ready = false;
         if (bd <= 24 && ndocs <= ((uint32_t)1 << 31)) {
             /* 128 gaps below 2^24 add less than 2^31 to a docid below
              * 2^31: 32-bit sums cannot wrap, the last docid decides. */
@@ -355,7 +355,7 @@ static bool decode_block(seg_cursor *c, uint32_t k)
                 return corrupt(c, "docid out of range"), false;
         }
     } else {
-        c->tf_ready = true;
+        c->tf_ready = c->tfs_ready = true;
         for (uint32_t i = 0; i < n; i++) {
             uint64_t gap, tfv, ttf = 0;
             if (!fmt_varint(&p, c->end, &gap) || !fmt_varint(&p, c->end, &tfv))
@@ -392,14 +392,28 @@ void seg_cursor_load_tfs(seg_cursor *c)
         /* nothing decoded (a cursor not started, or stopped by corruption) */
         memset(c->tfs, 0, sizeof c->tfs);
         memset(c->ttfs, 0, sizeof c->ttfs);
-        c->tf_ready = true;
+        c->tf_ready = c->tfs_ready = true;
+        return;
+    }
+    if (!c->tfs_ready) {
+        postings_unpack(c->tf_src, c->tf_bits, c->tfs);
+        for (unsigned i = 0; i < SEG_BLOCK; i++)
+            c->tfs[i] += 1;
+    }
+    postings_unpack(c->tf_src + 16 * (size_t)c->tf_bits, c->ttf_bits, c->ttfs);
+    c->tf_ready = c->tfs_ready = true;
+}
+
+void seg_cursor_load_tf_only(seg_cursor *c)
+{
+    if (c->tf_ready || c->blk == UINT32_MAX || c->n == 0) {
+        seg_cursor_load_tfs(c);
         return;
     }
     postings_unpack(c->tf_src, c->tf_bits, c->tfs);
-    postings_unpack(c->tf_src + 16 * (size_t)c->tf_bits, c->ttf_bits, c->ttfs);
     for (unsigned i = 0; i < SEG_BLOCK; i++)
         c->tfs[i] += 1;
-    c->tf_ready = true;
+    c->tfs_ready = true;
 }
 
 int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t)
@@ -412,7 +426,7 @@ int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t)
     c->shallow = 0;
     c->i = c->n = 0;
     c->df = t->df;
-    c->tf_ready = true;
+    c->tf_ready = c->tfs_ready = true;
     c->tf_src = NULL;
     c->tf_bits = c->ttf_bits = 0;
     int rc = dict_verify_block(r, t->block);
@@ -482,7 +496,7 @@ void seg_cursor_rewind(seg_cursor *c)
     }
     c->blk = UINT32_MAX;
     c->i = c->n = 0;
-    c->tf_ready = true;
+    c->tf_ready = c->tfs_ready = true;
 }
 
 uint32_t seg_cursor_next(seg_cursor *c)

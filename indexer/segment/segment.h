@@ -364,6 +364,7 @@ typedef struct seg_cursor {
     uint8_t tf_bits;         /* their widths */
     uint8_t ttf_bits;
     bool tf_ready;           /* tfs[] and ttfs[] hold block blk's values */
+    bool tfs_ready;          /* tfs[] does (ttfs[] may not yet) */
     uint32_t docs[SEG_BLOCK];  /* decoded docids of block blk */
     uint32_t tfs[SEG_BLOCK];   /* their tf */
     uint32_t ttfs[SEG_BLOCK];  /* their title tf */
@@ -404,10 +405,17 @@ static inline void seg_cursor_need_tfs(seg_cursor *c)
     if (!c->tf_ready)
         seg_cursor_load_tfs(c);
 }
+/* tfs[] alone (cheaper when the title counts are not wanted). */
+void seg_cursor_load_tf_only(seg_cursor *c);
+static inline const uint32_t *seg_cursor_block_tfs(seg_cursor *c)
+{
+    if (!c->tfs_ready)
+        seg_cursor_load_tf_only(c);
+    return c->tfs;
+}
 static inline uint32_t seg_cursor_tf(seg_cursor *c)
 {
-    seg_cursor_need_tfs(c);
-    return c->tfs[c->i];
+    return seg_cursor_block_tfs(c)[c->i];
 }
 static inline uint32_t seg_cursor_title_tf(seg_cursor *c)
 {
