@@ -158,6 +158,45 @@ static void bound_init(seg_bound *b)
     b->min_dl = UINT32_MAX;
 }
 
+/* Whether x/dl > bx/bdl, a zero length counting as infinitely short. */
+static inline bool ratio_above(uint32_t x, uint32_t dl, uint32_t bx, uint32_t bdl)
+{
+    if (dl == 0 || bdl == 0)
+        return dl == 0 && x > 0 && (bdl != 0 || bx == 0);
+    return (uint64_t)x * bdl > (uint64_t)bx * dl;
+}
+
+/* The bound of n postings, as bound_add() over each gives it, with two
+ * divisions in all: ratio_of() grows with x/dl, so its largest value is
+ * that of the largest ratio, found by multiplying. */
+static void bound_of(seg_bound *b, const uint32_t *docs, const uint32_t *tfs,
+                     const uint32_t *ttfs, uint32_t n, const seg_reader *r)
+{
+    bound_init(b);
+    uint32_t bt = 0, btd = 1, bq = 0, bqd = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t dl = seg_doc_len(r, docs[i]), tf = tfs[i], ttf = ttfs[i];
+        if (tf > b->max_tf)
+            b->max_tf = tf;
+        if (ttf > b->max_ttf)
+            b->max_ttf = ttf;
+        if (dl < b->min_dl)
+            b->min_dl = dl;
+        if (ratio_above(tf, dl, bt, btd)) {
+            bt = tf;
+            btd = dl;
+        }
+        if (ratio_above(ttf, dl, bq, bqd)) {
+            bq = ttf;
+            bqd = dl;
+        }
+    }
+    if (n > 0)
+        b->last_doc = docs[n - 1];
+    b->ratio_tf = ratio_of(bt, btd);
+    b->ratio_ttf = ratio_of(bq, bqd);
+}
+
 void postings_encode(const postings_list *l, const uint8_t *dl_le32, wbuf *post, wbuf *pos, int *rc)
 {
     if (*rc)
@@ -472,10 +511,7 @@ int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t)
         c->blocks = p;
         if (!decode_block(c, 0))
             return c->err;
-        seg_bound *b = &c->term_bound;
-        bound_init(b);
-        for (uint32_t i = 0; i < c->n; i++)
-            bound_add(b, c->docs[i], c->tfs[i], c->ttfs[i], seg_doc_len(r, c->docs[i]));
+        bound_of(&c->term_bound, c->docs, c->tfs, c->ttfs, c->n, r);
     }
     return 0;
 }

@@ -160,6 +160,29 @@ static void check_list(fake *f)
         cr_assert_leq(f->tfs[i], tb->max_tf);
         cr_assert_geq(dl, tb->min_dl);
     }
+    /* a list of one block: its bound is exactly that of its postings */
+    if (f->n < SEG_BLOCK) {
+        uint32_t want_tf = 0, want_ttf = 0;
+        for (i = 0; i < f->n; i++) {
+            uint32_t dl;
+            memcpy(&dl, f->dl + 4 * (size_t)f->docs[i], 4);
+            uint32_t xs[2] = {f->tfs[i], f->ttfs[i]}, *want[2] = {&want_tf, &want_ttf};
+            for (int k = 0; k < 2; k++) {
+                uint32_t x = xs[k], r;
+                if (dl == 0 || x >= dl)
+                    r = x ? 65535 : 0;
+                else {
+                    uint64_t q = ((uint64_t)x * 65535 + dl - 1) / dl;
+                    r = q > 65535 ? 65535 : (uint32_t)q;
+                }
+                if (r > *want[k])
+                    *want[k] = r;
+            }
+        }
+        const seg_bound *tb = seg_cursor_term_bound(&b);
+        cr_assert_eq(tb->ratio_tf, want_tf);
+        cr_assert_eq(tb->ratio_ttf, want_ttf);
+    }
     cr_assert_eq(seg_cursor_shallow_seek(&b, f->docs[f->n - 1] + 1 == 0 ? SEG_END
                                                                          : f->docs[f->n - 1] + 1),
                  SEG_END);
