@@ -16,8 +16,92 @@
  */
 #include "stem.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
+
+/* Spelling variants: non-standard spellings common in news and on the web
+ * (old or loan-word spellings: praktek, resiko, jadual, kwalitas, obyek,
+ * sholat, samudera) and the standard KBBI spelling they are read as.  The
+ * standard is what the lexicon holds, so an affixed variant finds its root
+ * too (beresiko -> risiko, dijadualkan -> jadwal), and the article that
+ * writes "risiko" answers the query "resiko".  Sorted by variant (bytewise)
+ * for bsearch; test_stem checks the order. */
+static const struct variant {
+    const char *v;                 /* the variant spelling */
+    const char *std;               /* the standard spelling it is read as */
+} variants[] = {
+    {"adzan", "azan"}, {"aktifitas", "aktivitas"}, {"analisa", "analisis"}, {"antri", "antre"},
+    {"apotik", "apotek"}, {"atlit", "atlet"}, {"azas", "asas"}, {"budha", "buddha"},
+    {"cidera", "cedera"}, {"diagnosa", "diagnosis"}, {"dzikir", "zikir"},
+    {"efektifitas", "efektivitas"}, {"ekstrim", "ekstrem"}, {"fiqih", "fikih"},
+    {"frekwensi", "frekuensi"}, {"hadist", "hadis"}, {"hadits", "hadis"},
+    {"hakekat", "hakikat"}, {"himbau", "imbau"}, {"hipotesa", "hipotesis"}, {"hutang", "utang"},
+    {"ijasah", "ijazah"}, {"ijin", "izin"}, {"isteri", "istri"}, {"jadual", "jadwal"},
+    {"jaman", "zaman"}, {"jenasah", "jenazah"}, {"jendral", "jenderal"}, {"karir", "karier"},
+    {"kharisma", "karisma"}, {"konkrit", "konkret"}, {"kreatifitas", "kreativitas"},
+    {"kwalitas", "kualitas"}, {"kwantitas", "kuantitas"}, {"kwitansi", "kuitansi"},
+    {"lembab", "lembap"}, {"lobang", "lubang"}, {"mesjid", "masjid"}, {"mushola", "musala"},
+    {"musholla", "musala"}, {"nafas", "napas"}, {"nasehat", "nasihat"}, {"nomer", "nomor"},
+    {"nopember", "november"}, {"obyek", "objek"}, {"obyektif", "objektif"},
+    {"pebruari", "februari"}, {"pondasi", "fondasi"}, {"praktek", "praktik"},
+    {"produktifitas", "produktivitas"}, {"propinsi", "provinsi"}, {"ramadhan", "ramadan"},
+    {"rejeki", "rezeki"}, {"resiko", "risiko"}, {"samudera", "samudra"}, {"sekedar", "sekadar"},
+    {"sekertaris", "sekretaris"}, {"seksama", "saksama"}, {"shalat", "salat"},
+    {"sholat", "salat"}, {"silahkan", "silakan"}, {"sistim", "sistem"}, {"solat", "salat"},
+    {"subyek", "subjek"}, {"supir", "sopir"}, {"tehnik", "teknik"}, {"tehnologi", "teknologi"},
+    {"teoritis", "teoretis"}, {"trampil", "terampil"}, {"ustad", "ustaz"}, {"ustadz", "ustaz"},
+    {"wudhu", "wudu"},
+};
+#define NVARIANTS (sizeof variants / sizeof variants[0])
+#define VARIANT_MIN 4              /* shortest variant (ijin) */
+#define VARIANT_MAX 13             /* longest variant (produktifitas) */
+
+/* Per first two letters, bit n set when a variant of n letters starts
+ * with them: most candidate roots are refused without a search. */
+static uint16_t variant_lens[26 * 26];
+static pthread_once_t variant_once = PTHREAD_ONCE_INIT;
+
+static void variant_init(void)
+{
+    for (size_t i = 0; i < NVARIANTS; i++) {
+        const char *v = variants[i].v;
+        variant_lens[(v[0] - 'a') * 26 + (v[1] - 'a')] |= (uint16_t)(1u << strlen(v));
+    }
+}
+
+/* The table entry of r (n plain letters), or NULL when r is no variant. */
+static const struct variant *variant_of(const char *r, size_t n)
+{
+    if (n < VARIANT_MIN || n > VARIANT_MAX)
+        return NULL;
+    pthread_once(&variant_once, variant_init);
+    if (!(variant_lens[(r[0] - 'a') * 26 + (r[1] - 'a')] & (1u << n)))
+        return NULL;
+    size_t lo = 0, hi = NVARIANTS;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const char *v = variants[mid].v;
+        int c = strncmp(v, r, n);
+        if (c == 0 && v[n] != '\0')
+            c = 1;                     /* v is longer: it sorts after r */
+        if (c == 0)
+            return &variants[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const char *stem_variant(size_t i, const char **std)
+{
+    if (i >= NVARIANTS)
+        return NULL;
+    *std = variants[i].std;
+    return variants[i].v;
+}
 
 /* Prefix types. */
 enum { PX_DI, PX_KE, PX_SE, PX_BER, PX_TER, PX_MEN, PX_PEN, PX_PER, PX_COUNT };
@@ -44,6 +128,7 @@ typedef struct search {
     int suffix_pieces;             /* suffixes removed in the current reading */
     reading best;                  /* best reading so far */
     bool have;                     /* best is set */
+    const struct variant *var;     /* a spelling variant seen as a candidate root */
 } search;
 
 static const uint32_t prefix_lic[PX_COUNT] = {
@@ -173,6 +258,12 @@ static void consider(search *S, const char *r, size_t n, int first, int recodes,
 {
     if (n < MIN_ROOT || n > STEM_MAX_WORD)
         return;
+    const struct variant *var = variant_of(r, n);
+    if (var) {
+        S->var = var;
+        r = var->std;                  /* di+jadual+kan: the root is jadwal */
+        n = strlen(r);
+    }
     reading cand;
     if (S->roots) {
         uint32_t lic;
@@ -471,12 +562,53 @@ static size_t rules_stem(const char *w, size_t n, char *out)
     return m;
 }
 
+static size_t stem_spelled(const wordset *roots, const char *w, size_t n, char *out, bool respelled);
+
 size_t stem_word(const wordset *roots, const char *w, size_t n, char *out)
+{
+    return stem_spelled(roots, w, n, out, false);
+}
+
+/* The word w with its variant var (found in w) in the standard spelling,
+ * stemmed: beresiko is read as berisiko.  The stem of the standard word, or
+ * the standard word itself when it has no reading either. */
+static size_t respell(const wordset *roots, const char *w, size_t n, const struct variant *var,
+                      char *out)
+{
+    size_t vn = strlen(var->v), sn = strlen(var->std);
+    const char *at = NULL;
+    for (size_t i = 0; i + vn <= n && !at; i++)
+        if (memcmp(w + i, var->v, vn) == 0)
+            at = w + i;
+    if (!at || n - vn + sn > STEM_MAX_WORD) {
+        memcpy(out, w, n);
+        out[n] = '\0';
+        return n;
+    }
+    char buf[STEM_MAX_WORD + 2];
+    size_t k = (size_t)(at - w);
+    memcpy(buf, w, k);
+    memcpy(buf + k, var->std, sn);
+    memcpy(buf + k + sn, at + vn, n - k - vn);
+    size_t bn = n - vn + sn;
+    buf[bn] = '\0';
+    return stem_spelled(roots, buf, bn, out, true);
+}
+
+/* stem_word; respelled: w is already a respelled variant (no second round). */
+static size_t stem_spelled(const wordset *roots, const char *w, size_t n, char *out, bool respelled)
 {
     if (n < 4 || n > STEM_MAX_WORD || !plain_word(w, n)) {
         memcpy(out, w, n);
         out[n] = '\0';
         return n;
+    }
+    /* A spelling variant is read as its standard spelling (resiko -> risiko). */
+    const struct variant *var = variant_of(w, n);
+    if (var) {
+        size_t sn = strlen(var->std);
+        memcpy(out, var->std, sn + 1);
+        return sn;
     }
     /* bel-/pel- + ajar anywhere in the word (belajar, mempelajari). */
     bool bel_ajar = false;
@@ -518,6 +650,8 @@ size_t stem_word(const wordset *roots, const char *w, size_t n, char *out)
             }
         }
     }
+    if (!S.have && S.var && !respelled)
+        return respell(roots, w, n, S.var, out);
     if (!S.have) {
         memcpy(out, w, n);
         out[n] = '\0';

@@ -55,10 +55,16 @@ uint32_t stem_confix_bit(uint32_t prefix, uint32_t suffix);
 /* Longest word the stemmer looks at; longer words are left as they are. */
 #define STEM_MAX_WORD 48
 
-/* Stems the lower-case word w (n bytes) into out (at least n + 1 bytes,
- * NUL-terminated) and returns the stem's length.  roots NULL: rules only
+/* Stems the lower-case word w (n bytes) into out (at least n + 2 bytes:
+ * a spelling variant can be one letter longer in its standard form, jendral
+ * -> jenderal; NUL-terminated) and returns the stem's length.  roots NULL: rules only
  * (no lexicon).  Words that are not plain a-z letters, shorter than 4 or
  * longer than STEM_MAX_WORD bytes are copied unchanged. */
 size_t stem_word(const wordset *roots, const char *w, size_t n, char *out);
+
+/* The i-th entry of the stemmer's table of spelling variants (resiko,
+ * praktek, jadual...), its standard spelling in *std; NULL past the end.
+ * For tests and documentation. */
+const char *stem_variant(size_t i, const char **std);
 
 #endif

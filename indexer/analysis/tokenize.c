@@ -237,10 +237,60 @@ static bool is_word_class(uint8_t c)
     return c == C_AL || c == C_NU || c == C_ENL;
 }
 
+/* Is the word [start, end) a reference marker: one to three digits in
+ * square brackets, glued to the text before it, alone or in a run
+ * ("Seoul.[6]", "1578.[8][10]", "PBB)[4]")?  Text copied from Wikipedia
+ * carries these; they are no words of the text (and would make every
+ * cited passage match the query "10"). */
+static bool citation_marker(const char *text, size_t len, size_t start, size_t end)
+{
+    if (end - start > 3 || start < 2 || end >= len || text[start - 1] != '[' || text[end] != ']')
+        return false;
+    for (size_t i = start; i < end; i++)
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+    size_t p = start - 1;              /* the '[' of the current group */
+    while (p >= 3 && text[p - 1] == ']') {
+        size_t q = p - 1;              /* back over an earlier "[digits]" */
+        size_t d = 0;
+        while (q > 0 && d <= 3 && text[q - 1] >= '0' && text[q - 1] <= '9') {
+            q--;
+            d++;
+        }
+        if (d == 0 || d > 3 || q == 0 || text[q - 1] != '[')
+            break;
+        p = q - 1;
+    }
+    if (p == 0)
+        return false;
+    unsigned char before = (unsigned char)text[p - 1];
+    return !(before < 0x80 && ascii_class[before] == C_SPACE);
+}
+
+static void drop_citations(tokenizer *tz, const char *text, size_t len)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < tz->nwords; i++)
+        if (!citation_marker(text, len, tz->words[i].start, tz->words[i].end))
+            tz->words[k++] = tz->words[i];
+    tz->nwords = k;
+}
+
+static int find_words(tokenizer *tz, const char *text, size_t len, bool force_icu);
+
 int tokenize(tokenizer *tz, const char *text, size_t len, bool force_icu)
 {
     pthread_once(&ascii_once, ascii_init);
     tz->nwords = 0;
+    int rc = find_words(tz, text, len, force_icu);
+    if (rc == 0 && memchr(text, '[', len))
+        drop_citations(tz, text, len);
+    return rc;
+}
+
+/* The words of text, by the fast path or ICU. */
+static int find_words(tokenizer *tz, const char *text, size_t len, bool force_icu)
+{
     if (force_icu)
         return len ? icu_chunk(tz, text, 0, len) : 0;
     const unsigned char *s = (const unsigned char *)text;

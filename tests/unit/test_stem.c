@@ -190,3 +190,36 @@ Test(stem, leaves_words_outside_the_lexicon_whole)
     }
     warta_analyzer_close(a);
 }
+
+Test(stem, reads_spelling_variants_as_their_standard_spelling)
+{
+    warta_analyzer *a = open_lexicon();
+    /* the table is sorted (it is searched by halves), and every variant
+     * stems to its standard spelling, with the lexicon and without */
+    const char *std, *prev = NULL, *v;
+    char out[256], rules[STEM_MAX_WORD + 2];
+    size_t n = 0;
+    for (size_t i = 0; (v = stem_variant(i, &std)) != NULL; i++, n++) {
+        if (prev)
+            cr_expect(strcmp(prev, v) < 0, "variants out of order: %s before %s", prev, v);
+        prev = v;
+        stem(a, v, out);
+        cr_expect_str_eq(out, std, "stem(%s)", v);
+        stem_word(NULL, v, strlen(v), rules);
+        cr_expect_str_eq(rules, std, "rules-only stem(%s)", v);
+        cr_expect(strlen(std) <= strlen(v) + 1, "%s is more than one letter longer", std);
+    }
+    cr_expect(n >= 50);
+    /* affixed variants find the standard root, or are respelled whole */
+    static const stem_case cases[] = {
+        {"dijadualkan", "jadwal"}, {"kwalitasnya", "kualitas"}, {"berkwalitas", "kualitas"},
+        {"praktek-praktek", "praktik"}, {"resikonya", "risiko"}, {"beresiko", "berisiko"},
+        {"Samudera", "samudra"}, {"sholat", "salat"}, {"ijin", "izin"},
+        {"jendral", "jenderal"}, {"risiko", "risiko"}, {"praktik", "praktik"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        stem(a, cases[i].word, out);
+        cr_expect_str_eq(out, cases[i].root, "stem(%s)", cases[i].word);
+    }
+    warta_analyzer_close(a);
+}

@@ -54,6 +54,13 @@ static const tok_case cases[] = {
     {"\xc3", ""},
     {"caf\xc3", "caf"},
     {"a\xe2\x80", "a"},
+    /* reference markers glued to the text (copied from Wikipedia) are no
+     * words; a bracketed number after a space, or a longer one, is */
+    {"Seoul.[6] lahir 1917[10]", "Seoul|lahir|1917"},
+    {"1578.[8][10] (PBB)[4] kota,[12][3] x[999]", "1578|PBB|kota|x"},
+    {"daftar [1] dan [2][3] x[1234] [a] x[b] [5", "daftar|1|dan|2|3|x|1234|a|x|b|5"},
+    {"Москва[1] 서울.[2]", "Москва|서울"},
+    {"[7]", "7"},
     /* soft hyphen (a format character) stays inside the word, via ICU */
     {"ab\xc2\xad" "cd", "ab\xc2\xad" "cd"},
 };
@@ -106,7 +113,8 @@ Test(tokenize, gives_the_same_words_as_icu_on_the_table)
  * things it hands to ICU. */
 static const char *const pieces[] = {
     "a", "b", "Z", "k", "@", "0", "7", "_", ".", ",", ";", ":", "'", "-", "/", "!", "\"", "(",
-    ")", "%", "#", "$", " ", " ", "\t", "\n", "é", "Ü", "ß", "ø", "ł", "ǆ", "ª", "µ", "·",
+    "[", "]", "[1]", ")", "%", "#", "$", " ", " ", "\t", "\n", "é", "Ü", "ß", "ø", "ł", "ǆ",
+    "ª", "µ", "·",
     "’", "‘", "“", "”", "–", "—", "…", "\xc2\xa0", "×", "²", "€", "․", "ạ", "ж", "ש",
     "\xcc\x81", "\xc2\xad", "\xe2\x80\x8b", "\xef\xbb\xbf", "😀", "中", "\xff", "\xc3",
 };
