@@ -236,6 +236,7 @@ static uint32_t crc32c_soft(uint32_t c, const uint8_t *b, size_t n)
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <nmmintrin.h>
 #define CRC32C_HW 1
 
@@ -278,8 +279,10 @@ bool wcrc32_hardware(void)
 #ifdef CRC32C_HW
     int hw = atomic_load_explicit(&crc32c_has_hw, memory_order_relaxed);
     if (hw < 0) {
-        __builtin_cpu_init();
-        hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+        /* one cpuid (leaf 1, ECX bit 20), not the compiler's full feature
+         * probe: cpuid traps to the hypervisor on virtual machines */
+        unsigned a, b, c, d;
+        hw = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2) ? 1 : 0;
         atomic_store_explicit(&crc32c_has_hw, hw, memory_order_relaxed);
     }
     return hw == 1;
