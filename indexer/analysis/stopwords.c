@@ -47,6 +47,10 @@ const char *const stopwords_default[] = {
     "darimana", "bagaimana", "bagaimanakah", "bagaimanapun", "mengapa", "mengapakah",
     "kenapa", "kapan", "kapankah", "berapa", "berapakah", "bilamana", "adakah", "bukankah",
     "tidakkah", "bisakah", "dapatkah", "apapun", "siapapun", "manapun", "kapanpun",
+    "seberapa", "seberapakah",
+    /* words that ask for a definition ("Apa pengertian X?", "definisi X"):
+     * like "dimaksud", they name no topic of their own */
+    "pengertian", "definisi",
     /* abbreviations */
     "dll", "dsb", "dst", "yg", "dgn", "utk", "tdk", "sdh", "dr", "krn",
     NULL,

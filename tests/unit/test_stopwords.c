@@ -47,7 +47,8 @@ Test(stopwords, builtin_list_has_function_and_question_words)
     cr_assert_eq(stopwords_builtin(&s), 0);
     static const char *const in[] = {"yang", "dan", "di", "ke", "dari", "ini", "itu", "dengan",
                                      "untuk", "pada", "adalah", "apakah", "siapakah",
-                                     "bagaimana", "kapan", "dimana", "berapa", "mengapa"};
+                                     "bagaimana", "kapan", "dimana", "berapa", "mengapa",
+                                     "seberapa", "seberapakah", "pengertian", "definisi"};
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
         cr_expect(wordset_has(&s, in[i], strlen(in[i])), "%s missing", in[i]);
     static const char *const out[] = {"tahun", "orang", "presiden", "baru", "hari", "korea"};
@@ -136,5 +137,30 @@ Test(stopwords, with_a_clitic_are_still_stopwords)
     cr_expect_eq(c.pos[0], 1);
     cr_expect_str_eq(c.terms[1], "ada");   /* ke-ada-an is a content word */
     cr_expect_str_eq(c.terms[2], "diri");
+    warta_analyzer_close(a);
+}
+
+Test(stopwords, questions_asking_for_a_definition_keep_only_the_topic)
+{
+    warta_analyzer *a = open_opts(false, NULL);
+    static const struct {
+        const char *text, *terms;
+    } cases[] = {
+        {"Apa pengertian dari demokrasi?", "demokrasi"},
+        {"Apakah definisi budaya ?", "budaya"},
+        {"Seberapa luas Samudra Hindia?", "luas samudra hindia"},
+        {"seberapakah tinggi Monas", "tinggi monas"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        collected c = {0};
+        cr_assert_eq(warta_analyze(a, cases[i].text, strlen(cases[i].text), collect, &c), 0);
+        char got[256] = "";
+        for (size_t k = 0; k < c.n; k++) {
+            if (k)
+                strcat(got, " ");
+            strcat(got, c.terms[k]);
+        }
+        cr_expect_str_eq(got, cases[i].terms, "analyze(%s)", cases[i].text);
+    }
     warta_analyzer_close(a);
 }
