@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "lexicon.h"
 #include "normalize.h"
@@ -42,8 +43,9 @@ typedef struct analysis_shared {
     bool no_lexicon;             /* option: rules-only stemming */
     char *lexicon_path;          /* as given (NULL: default or serialized) */
     char *stopword_path;         /* as given (NULL: built-in or serialized) */
-    wbuf blob;                   /* the serialized analyzer roots_ix reads in place, when it
-                                    was handed over (analysis_open_serialized_take) */
+    const void *map;             /* the mapped analyzer file roots_ix reads in place, when it
+                                    was handed over (analysis_open_serialized_mapped) */
+    size_t map_len;              /* its length (munmap at release) */
 } analysis_shared;
 
 /* Cached analysis of one word's exact bytes.  Entries sit in an array in
@@ -111,7 +113,8 @@ static void shared_release(analysis_shared *sh)
     }
     wfree(sh->lexicon_path);
     wfree(sh->stopword_path);
-    wbuf_free(&sh->blob);
+    if (sh->map)
+        munmap((void *)sh->map, sh->map_len);
     wfree(sh);
 }
 
@@ -849,25 +852,31 @@ int analysis_serialize(const warta_analyzer *a, wbuf *out)
     return out->oom ? WARTA_ENOMEM : 0;
 }
 
-static int open_serialized(warta_analyzer **out, const void *p, size_t len, wbuf *own,
+static int open_serialized(warta_analyzer **out, const void *p, size_t len, bool in_place,
                            char *err, size_t errlen);
 
 int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len, char *err,
                              size_t errlen)
 {
-    return open_serialized(out, p, len, NULL, err, errlen);
+    return open_serialized(out, p, len, false, err, errlen);
 }
 
-int analysis_open_serialized_take(warta_analyzer **out, wbuf *blob, char *err, size_t errlen)
+int analysis_open_serialized_mapped(warta_analyzer **out, const void *map, size_t map_len,
+                                    size_t off, size_t len, char *err, size_t errlen)
 {
-    int rc = open_serialized(out, blob->data, blob->len, blob, err, errlen);
-    wbuf_free(blob);   /* moved into the analyzer on success, else released */
+    int rc = off <= map_len && len <= map_len - off
+                 ? open_serialized(out, (const uint8_t *)map + off, len, true, err, errlen)
+                 : WARTA_ECORRUPT;
+    if (rc == 0)
+        (*out)->sh->map = map, (*out)->sh->map_len = map_len;
+    else
+        munmap((void *)map, map_len);
     return rc;
 }
 
-/* own: when set, the buffer holding p, taken by the analyzer on success
- * (the roots are then read in place, not copied) and left to the caller. */
-static int open_serialized(warta_analyzer **out, const void *p, size_t len, wbuf *own,
+/* in_place: the roots are read where they lie (the caller keeps the bytes
+ * for the analyzer's life), not copied. */
+static int open_serialized(warta_analyzer **out, const void *p, size_t len, bool in_place,
                            char *err, size_t errlen)
 {
     *out = NULL;
@@ -905,7 +914,7 @@ static int open_serialized(warta_analyzer **out, const void *p, size_t len, wbuf
     int rc = wordlist_decode(&sh->stops, false, &q, end);
     if (rc == 0) {
         /* Read in place: no table is built at open (see roots_of). */
-        rc = own ? wordlist_index_open_in_place(&sh->roots_ix, &q, end)
+        rc = in_place ? wordlist_index_open_in_place(&sh->roots_ix, &q, end)
                  : wordlist_index_open(&sh->roots_ix, &q, end);
         if (rc == 0) {
             sh->lazy = true;
@@ -921,10 +930,7 @@ static int open_serialized(warta_analyzer **out, const void *p, size_t len, wbuf
         rc = WARTA_ECORRUPT;
     if (rc == 0)
         rc = analyzer_new(out, sh);
-    if (rc == 0 && own) {
-        sh->blob = *own;
-        memset(own, 0, sizeof *own);
-    }
+
     if (rc == WARTA_ECORRUPT)
         set_err(err, errlen, "analyzer: malformed word lists");
     else if (rc == WARTA_ENOMEM)

@@ -52,10 +52,12 @@ int analysis_serialize(const warta_analyzer *a, wbuf *out);
 int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len,
                              char *err, size_t errlen);
 
-/* The same over blob's bytes, which the analyzer takes over (the root
- * list is then read in place, not copied): blob is left empty whatever
- * the outcome. */
-int analysis_open_serialized_take(warta_analyzer **out, wbuf *blob, char *err, size_t errlen);
+/* The same over len bytes at off of a read-only mapping (mmap) of map_len
+ * bytes, which the analyzer takes over whatever the outcome (the root list
+ * is then read in place, not copied; the mapping is unmapped when the
+ * analyzer and its clones are closed, or at once on failure). */
+int analysis_open_serialized_mapped(warta_analyzer **out, const void *map, size_t map_len,
+                                    size_t off, size_t len, char *err, size_t errlen);
 
 /* Normalizes one word without stemming or stopword removal (NFKC, case
  * folding, diacritics folded, apostrophes and number separators as in

@@ -375,6 +375,10 @@ int fmt_fsync_dir(const char *dir);
 /* The analyzer file. */
 int analyzer_file_write(const char *dir, const wbuf *blob, uint32_t *crc, char *errmsg, size_t errlen);
 int analyzer_file_read(const char *dir, wbuf *blob, uint32_t *crc, char *errmsg, size_t errlen);
+/* The same checks over a read-only mapping of the whole file (*map,
+ * *map_len: munmap it); the payload is at *map + 24, *map_len - 28 bytes. */
+int analyzer_file_map(const char *dir, const uint8_t **map, size_t *map_len, uint32_t *crc,
+                      char *errmsg, size_t errlen);
 
 /* Writes a deletion file for segment id at generation gen. */
 int deletions_write(const char *dir, uint64_t id, uint64_t gen, const uint8_t *bits,

@@ -25,10 +25,13 @@ WARTA_API int warta_index_open(warta_index **out, const char *dir, char *errmsg,
         wfree(ix);
         return rc;
     }
-    wbuf blob = WBUF_INIT;
-    seg_snapshot_take_analyzer(ix->snap, &blob);
+    const uint8_t *map;
+    size_t map_len;
+    seg_snapshot_take_analyzer(ix->snap, &map, &map_len);
     char detail[256] = "";
-    rc = analysis_open_serialized_take(&ix->analyzer, &blob, detail, sizeof detail);
+    rc = map ? analysis_open_serialized_mapped(&ix->analyzer, map, map_len, 24, map_len - 28,
+                                               detail, sizeof detail)
+             : WARTA_ECORRUPT;
     if (rc) {
         if (errmsg && errlen && rc != WARTA_ENOMEM)
             snprintf(errmsg, errlen, "%s/%s: %s", dir, FMT_ANALYZER, detail);

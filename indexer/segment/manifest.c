@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -307,6 +308,54 @@ int analyzer_file_read(const char *dir, wbuf *blob, uint32_t *crc, char *errmsg,
     }
     wbuf_free(&b);
     return rc;
+}
+
+int analyzer_file_map(const char *dir, const uint8_t **map, size_t *map_len, uint32_t *crc,
+                      char *errmsg, size_t errlen)
+{
+    *map = NULL;
+    *map_len = 0;
+    char path[4200];
+    if (!fmt_path(path, sizeof path, dir, FMT_ANALYZER))
+        return fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return fail(errmsg, errlen, WARTA_ECORRUPT, "%s: missing (the index is damaged; "
+                        "rebuild it)", path);
+        return fail(errmsg, errlen, WARTA_EIO, "%s: cannot open: %s", path, strerror(errno));
+    }
+    struct stat st;
+    int rc = 0;
+    void *m = MAP_FAILED;
+    if (fstat(fd, &st) != 0)
+        rc = fail(errmsg, errlen, WARTA_EIO, "%s: %s", path, strerror(errno));
+    else if (st.st_size < 28)
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta analyzer file", path);
+    else if ((m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+        rc = fail(errmsg, errlen, WARTA_EIO, "%s: cannot map: %s", path, strerror(errno));
+    close(fd);
+    if (rc)
+        return rc;
+    /* a mapping, not a read: pages come from the page cache a few at a
+     * time as the checksum walks them, with no copy */
+    const uint8_t *p = m;
+    size_t len = (size_t)st.st_size;
+    if (memcmp(p, FMT_ANA_MAGIC, 8) != 0)
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta analyzer file", path);
+    else if (le32_get(p + 8) != FMT_VERSION)
+        rc = fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
+                  "(rebuild the index with this version)", path, le32_get(p + 8), FMT_VERSION);
+    else if (le64_get(p + 16) != len - 28 || wcrc32(0, p, len - 4) != le32_get(p + len - 4))
+        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or fails its checksum", path);
+    if (rc) {
+        munmap(m, len);
+        return rc;
+    }
+    *crc = le32_get(p + len - 4);
+    *map = p;
+    *map_len = len;
+    return 0;
 }
 
 int deletions_write(const char *dir, uint64_t id, uint64_t gen, const uint8_t *bits,

@@ -88,9 +88,10 @@ uint64_t seg_snapshot_live_length(const seg_snapshot *s);
  * written by analysis_serialize(); borrowed until seg_snapshot_close(). */
 const uint8_t *seg_snapshot_analyzer(const seg_snapshot *s, size_t *len);
 
-/* Moves that buffer to out (freeing what out held): the snapshot's copy is
- * then empty (warta_index_open hands it to the analyzer it opens). */
-void seg_snapshot_take_analyzer(seg_snapshot *s, wbuf *out);
+/* Hands over the mapping of the whole analyzer file (payload at *map + 24,
+ * *map_len - 28 bytes; the caller munmaps it): the snapshot's is then
+ * empty.  warta_index_open gives it to the analyzer it opens. */
+void seg_snapshot_take_analyzer(seg_snapshot *s, const uint8_t **map, size_t *map_len);
 
 /* The index directory and the commit generation this snapshot shows. */
 const char *seg_snapshot_dir(const seg_snapshot *s);

@@ -554,7 +554,8 @@ struct seg_snapshot {
     size_t nsegs;
     uint64_t generation;        /* the commit shown */
     uint64_t live_docs, live_len;
-    wbuf analyzer;              /* serialized analyzer */
+    const uint8_t *ana_map;     /* the analyzer file, mapped (NULL once handed over) */
+    size_t ana_map_len;
     char *build_info;           /* from the manifest */
 };
 
@@ -566,7 +567,8 @@ void seg_snapshot_close(seg_snapshot *s)
         seg_reader_close(s->segs[i]);
     wfree(s->segs);
     wfree(s->dir);
-    wbuf_free(&s->analyzer);
+    if (s->ana_map)
+        munmap((void *)s->ana_map, s->ana_map_len);
     wfree(s->build_info);
     wfree(s);
 }
@@ -592,7 +594,7 @@ int seg_snapshot_open(seg_snapshot **out, const char *dir, char *errmsg, size_t 
             return rc;
         }
         uint32_t acrc = 0;
-        rc = analyzer_file_read(dir, &s->analyzer, &acrc, errmsg, errlen);
+        rc = analyzer_file_map(dir, &s->ana_map, &s->ana_map_len, &acrc, errmsg, errlen);
         if (!rc && acrc != m.analyzer_crc)
             rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s/%s: does not match the manifest",
                       dir, FMT_ANALYZER);
@@ -653,17 +655,18 @@ const char *seg_snapshot_build_info(const seg_snapshot *s)
     return s->build_info ? s->build_info : "";
 }
 
-void seg_snapshot_take_analyzer(seg_snapshot *s, wbuf *out)
+void seg_snapshot_take_analyzer(seg_snapshot *s, const uint8_t **map, size_t *map_len)
 {
-    wbuf_free(out);
-    *out = s->analyzer;
-    memset(&s->analyzer, 0, sizeof s->analyzer);
+    *map = s->ana_map;
+    *map_len = s->ana_map_len;
+    s->ana_map = NULL;
+    s->ana_map_len = 0;
 }
 
 const uint8_t *seg_snapshot_analyzer(const seg_snapshot *s, size_t *len)
 {
-    *len = s->analyzer.len;
-    return (const uint8_t *)s->analyzer.data;
+    *len = s->ana_map ? s->ana_map_len - 28 : 0;
+    return s->ana_map ? s->ana_map + 24 : NULL;
 }
 
 int seg_snapshot_find_id(const seg_snapshot *s, const char *id, size_t len, wbuf *scratch,
