@@ -98,6 +98,18 @@ typedef struct membuf {
     bool open;                  /* w->segw holds an open segment file */
 } membuf;
 
+/* The id hashes of every document in the writer's segments: replace-on-add
+ * looks an article's id up here first, and searches the segments' id
+ * tables only on a hit, so adding to a large index costs one probe an
+ * article instead of a binary search in every segment.  Built on first
+ * use; merged segments add nothing new (their documents were here). */
+typedef struct idset {
+    uint64_t *slot;             /* open addressing: hash | 1, 0 = empty */
+    size_t cap;                 /* slots, a power of two (0: not built) */
+    size_t n;                   /* hashes held */
+    bool broken;                /* a segment's id table failed its check: search them all */
+} idset;
+
 struct warta_writer {
     char *dir;                  /* the index directory */
     int lock_fd;                /* the writer lock */
@@ -106,6 +118,7 @@ struct warta_writer {
     warta_analyzer *analyzer;   /* the index's analyzer */
     wseg *segs;                 /* committed segments, then this session's */
     size_t nsegs, segs_cap;
+    idset ids;                  /* their documents' id hashes */
     membuf buf;                 /* the in-memory segment */
     seg_writer segw;            /* its file while being built */
     wbuf dict;                  /* document-store preset dictionary (once built) */
@@ -758,10 +771,93 @@ static int membuf_delete(membuf *m, uint32_t doc)
     return 0;
 }
 
+static int idset_put(idset *set, uint64_t h)
+{
+    h |= 1;
+    if ((set->n + 1) * 4 > set->cap * 3) {
+        size_t nc = set->cap ? set->cap * 2 : 1024;
+        uint64_t *ns = wcalloc(nc, sizeof *ns);
+        if (!ns)
+            return WARTA_ENOMEM;
+        for (size_t i = 0; i < set->cap; i++) {
+            uint64_t v = set->slot[i];
+            if (!v)
+                continue;
+            size_t j = (size_t)(v >> 1) & (nc - 1);
+            while (ns[j])
+                j = (j + 1) & (nc - 1);
+            ns[j] = v;
+        }
+        wfree(set->slot);
+        set->slot = ns;
+        set->cap = nc;
+    }
+    size_t j = (size_t)(h >> 1) & (set->cap - 1);
+    while (set->slot[j]) {
+        if (set->slot[j] == h)
+            return 0;
+        j = (j + 1) & (set->cap - 1);
+    }
+    set->slot[j] = h;
+    set->n++;
+    return 0;
+}
+
+static bool idset_has(const idset *set, uint64_t h)
+{
+    h |= 1;
+    size_t j = (size_t)(h >> 1) & (set->cap - 1);
+    while (set->slot[j]) {
+        if (set->slot[j] == h)
+            return true;
+        j = (j + 1) & (set->cap - 1);
+    }
+    return false;
+}
+
+/* Adds segment r's id hashes (its id table checked first).  The set is
+ * only a shortcut: when it cannot be kept (a damaged id table, no memory)
+ * it is dropped and every look-up searches the segments. */
+static void idset_add_seg(idset *set, seg_reader *r)
+{
+    if (set->broken)
+        return;
+    bool ok = seg_ids_verify(r) == 0;
+    for (uint32_t i = 0; ok && i < r->ndocs; i++)
+        ok = idset_put(set, le64_get(r->ids + (size_t)i * FMT_ID_ENTRY)) == 0;
+    if (!ok) {
+        wfree(set->slot);
+        set->slot = NULL;
+        set->cap = set->n = 0;
+        set->broken = true;
+    }
+}
+
+/* Whether an older copy of the id with hash h may be in the segments;
+ * builds the set on first use. */
+static bool segs_may_have(warta_writer *w, uint64_t h)
+{
+    if (w->nsegs == 0)
+        return false;
+    if (!w->ids.cap && !w->ids.broken) {
+        w->ids.slot = wcalloc(1024, sizeof *w->ids.slot);
+        if (!w->ids.slot) {
+            w->ids.broken = true;
+            return true;
+        }
+        w->ids.cap = 1024;
+        for (size_t i = 0; i < w->nsegs; i++)
+            idset_add_seg(&w->ids, w->segs[i].r);
+    }
+    return w->ids.broken || idset_has(&w->ids, h);
+}
+
 /* Marks deleted the live copy of id outside the buffer (newest segment
  * first).  Returns 0 (found and marked), WARTA_ENOTFOUND, or an error. */
 static int segs_delete_id(warta_writer *w, const char *id, size_t len)
 {
+    if (!segs_may_have(w, fmt_id_hash(id, len)))
+        return WARTA_ENOTFOUND;
     wbuf scratch = WBUF_INIT;
     int rc = WARTA_ENOTFOUND;
     for (size_t i = w->nsegs; i-- > 0;) {
@@ -927,6 +1023,9 @@ static int add_seg(warta_writer *w, const wseg *s)
         w->segs_cap = nc;
     }
     w->segs[w->nsegs++] = *s;
+    /* once built, the id set follows every segment added */
+    if (w->ids.cap)
+        idset_add_seg(&w->ids, s->r);
     return 0;
 }
 
@@ -1459,6 +1558,7 @@ WARTA_API void warta_writer_close(warta_writer *w)
         wfree(w->segs[i].del);
     }
     wfree(w->segs);
+    wfree(w->ids.slot);
     /* segments flushed but never committed are garbage now */
     if (w->lock_fd >= 0 && w->have_manifest)
         commit_cleanup(w->dir, &w->man);

@@ -113,6 +113,50 @@ Test(writer, replaces_within_one_session)
     fx_rmdir(dir);
 }
 
+Test(writer, replaces_across_segments_flushed_in_the_session)
+{
+    /* flushes every 10 documents: the id set is built at the first
+     * look-up that reaches the segments and follows every later flush */
+    char dir[64], ref[64];
+    fx_tmpdir(dir, sizeof dir);
+    fx_tmpdir(ref, sizeof ref);
+    char err[512];
+    warta_writer_options o = fx_opts(2);
+    o.no_merge = true;
+    writer_test_flush_docs = 10;
+    warta_writer *w;
+    cr_assert_eq(warta_writer_open(&w, dir, &o, err, sizeof err), 0, "%s", err);
+    fx_add(w, 61, 0, 30, 40);
+    fx_add(w, 61, 5, 25, 40);   /* again: older copies in flushed segments */
+    fx_add(w, 61, 28, 35, 40);  /* 28, 29 again, 30..34 new */
+    fx_add(w, 61, 12, 13, 40);  /* a third copy */
+    cr_assert_eq(warta_writer_commit(w), 0);
+    warta_writer_info wi;
+    warta_writer_get_info(w, &wi);
+    cr_assert_eq(wi.live, 35);
+    cr_assert_eq(wi.replaced, 23);
+    warta_writer_close(w);
+    writer_test_flush_docs = 0;
+    /* logically: 0..4, 25..27, 5..11, 13..24, 28..34, 12 */
+    cr_assert_eq(warta_writer_open(&w, ref, &o, err, sizeof err), 0, "%s", err);
+    fx_add(w, 61, 0, 5, 40);
+    fx_add(w, 61, 25, 28, 40);
+    fx_add(w, 61, 5, 12, 40);
+    fx_add(w, 61, 13, 25, 40);
+    fx_add(w, 61, 28, 35, 40);
+    fx_add(w, 61, 12, 13, 40);
+    cr_assert_eq(warta_writer_commit(w), 0);
+    warta_writer_close(w);
+    int rc;
+    char *a = fx_dump(dir, &rc), *b = fx_dump(ref, &rc);
+    cr_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    cr_assert_eq(warta_index_check(dir, err, sizeof err), 0, "%s", err);
+    fx_rmdir(dir);
+    fx_rmdir(ref);
+}
+
 Test(writer, deletes_by_id)
 {
     char dir[64];
