@@ -218,8 +218,11 @@ int brief_get(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_d
     uint32_t b = find_block(r, doc);
     const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
     uint32_t first = le32_get(e + 16), n = le32_get(e + 20);
-    if (doc < first || doc - first >= n || n > seg_ndocs(r) - first)
+    if (!docstore_entry_ok(r, b) || doc < first || doc - first >= n || n > seg_ndocs(r) - first) {
+        seg_reader_set_error(r, "%s: document store index entry %u is damaged (the index is "
+                             "damaged; rebuild it)", r->path, b);
         return WARTA_ECORRUPT;
+    }
     int rc = docstore_load_block(r, b, scratch);
     if (rc)
         return rc;

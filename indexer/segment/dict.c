@@ -44,6 +44,10 @@ static void close_block(dict_builder *d)
     put_le32(e + 28, d->post_crc);
     put_le32(e + 32, d->pos_crc);
     put_le32(e + 36, d->in_block);
+    /* the entry's own checksum, over its fields and its block's key, so a
+     * reader checks just the entries it uses */
+    uint32_t ko = le32_get(d->key_offs.data + d->key_offs.len - 4);
+    put_le32(e + 40, wcrc32(wcrc32(0, e, 40), d->keys.data + ko, d->keys.len - ko));
     d->in_block = 0;
 }
 
@@ -144,6 +148,16 @@ static bool block_key(const seg_reader *r, uint32_t b, const uint8_t **key, size
     return true;
 }
 
+bool dict_entry_ok(const seg_reader *r, uint32_t b)
+{
+    const uint8_t *k;
+    size_t len;
+    if (b >= r->ndict_blocks || !block_key(r, b, &k, &len))
+        return false;
+    const uint8_t *e = r->dict_index + (size_t)b * FMT_DICT_ENTRY;
+    return wcrc32(wcrc32(0, e, 40), k, len) == le32_get(e + 40);
+}
+
 int dict_verify_keys(seg_reader *r)
 {
     const uint8_t *prev = NULL;
@@ -177,6 +191,12 @@ int dict_verify_block(seg_reader *r, uint32_t b)
         return 0;
     if (v == 2)
         return WARTA_ECORRUPT;
+    if (!dict_entry_ok(r, b) || (b + 1 < r->ndict_blocks && !dict_entry_ok(r, b + 1))) {
+        seg_reader_set_error(r, "%s: index entry of dictionary block %u fails its checksum "
+                             "(the index is damaged; rebuild it)", r->path, b);
+        atomic_store_explicit(&r->verified[b], 2, memory_order_release);
+        return WARTA_ECORRUPT;
+    }
     const uint8_t *e = r->dict_index + (size_t)b * FMT_DICT_ENTRY;
     uint64_t pb = le64_get(e), qb = le64_get(e + 8);
     uint64_t pe = b + 1 < r->ndict_blocks ? le64_get(e + FMT_DICT_ENTRY) : r->post_len;
@@ -306,6 +326,25 @@ static uint32_t find_block(const seg_reader *r, const char *term, size_t len)
     return lo;
 }
 
+/* The block that holds term if any block does: the binary search read
+ * keys not yet checked, so the answer stands only once the two keys around
+ * it pass their entries' checksums and bracket the term (the order of all
+ * keys is the writer's, checked by warta check).  0 or WARTA_ECORRUPT. */
+static int locate_block(seg_reader *r, const char *term, size_t len, uint32_t *out)
+{
+    uint32_t b = find_block(r, term, len);
+    bool ok = dict_entry_ok(r, b) && (b == 0 || key_cmp(r, b, term, len) <= 0);
+    if (ok && b + 1 < r->ndict_blocks)
+        ok = dict_entry_ok(r, b + 1) && key_cmp(r, b + 1, term, len) > 0;
+    if (!ok) {
+        seg_reader_set_error(r, "%s: dictionary keys near block %u fail their checksum "
+                             "(the index is damaged; rebuild it)", r->path, b);
+        return WARTA_ECORRUPT;
+    }
+    *out = b;
+    return 0;
+}
+
 static int term_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
     size_t m = alen < blen ? alen : blen;
@@ -319,9 +358,14 @@ int seg_term_lookup(seg_reader *r, const char *term, size_t len, seg_term *out)
 {
     if (r->ndict_blocks == 0 || len > SEG_MAX_TERM)
         return WARTA_ENOTFOUND;
-    uint32_t b = find_block(r, term, len);
+    if (seg_reader_failed(r))
+        return WARTA_ECORRUPT;
+    uint32_t b;
+    int rc = locate_block(r, term, len, &b);
+    if (rc)
+        return rc;
     dict_iter it;
-    int rc = dict_iter_start(&it, r, b);
+    rc = dict_iter_start(&it, r, b);
     if (rc)
         return rc;
     /* The block is scanned without rebuilding its terms: `matched` is how
@@ -394,9 +438,12 @@ int seg_term_prefix(seg_reader *r, const char *prefix, size_t len, size_t cap,
         *truncated = false;
     if (r->ndict_blocks == 0)
         return 0;
-    uint32_t b = find_block(r, prefix, len);
+    uint32_t b;
+    int rc = locate_block(r, prefix, len, &b);
+    if (rc)
+        return rc;
     dict_iter it;
-    int rc = dict_iter_start(&it, r, b);
+    rc = dict_iter_start(&it, r, b);
     if (rc)
         return rc;
     size_t n = 0;

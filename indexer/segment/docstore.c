@@ -299,10 +299,63 @@ static int inflate_exact(const uint8_t *p, size_t clen, const uint8_t *dict, siz
     return rc;
 }
 
-/* Checks block b's place and checksum; sets its bytes and sizes. */
+bool docstore_entry_ok(const seg_reader *r, uint32_t b)
+{
+    if (b >= r->ds_nblocks)
+        return false;
+    const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
+    return wcrc32(0, e, 32) == le32_get(e + 32);
+}
+
+/* Checks preset dictionary i's checksum once. */
+static bool dict_ok(seg_reader *r, uint32_t i)
+{
+    uint8_t v = atomic_load_explicit(&r->ds_dict_ok[i], memory_order_acquire);
+    if (v == 0) {
+        v = wcrc32(0, r->ds_dict[i], r->ds_dict_len[i]) == r->ds_dict_crc[i] ? 1 : 2;
+        atomic_store_explicit(&r->ds_dict_ok[i], v, memory_order_release);
+    }
+    return v == 1;
+}
+
+int docstore_check_index(seg_reader *r)
+{
+    uint32_t next = 0;
+    for (uint32_t b = 0; b < r->ds_nblocks; b++) {
+        const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
+        uint32_t dict = (uint32_t)(e[28] | e[29] << 8);
+        if (!docstore_entry_ok(r, b) || le32_get(e + 16) != next || le32_get(e + 20) == 0 ||
+            le32_get(e + 20) > r->ndocs - next || (dict != 0xFFFF && dict >= r->ds_ndicts)) {
+            seg_reader_set_error(r, "%s: document store index entry %u is damaged (rebuild the "
+                                 "index)", r->path, b);
+            return WARTA_ECORRUPT;
+        }
+        next += le32_get(e + 20);
+    }
+    if (next != r->ndocs) {
+        seg_reader_set_error(r, "%s: store index does not cover every document (rebuild the "
+                             "index)", r->path);
+        return WARTA_ECORRUPT;
+    }
+    for (uint32_t i = 0; i < r->ds_ndicts; i++)
+        if (!dict_ok(r, i)) {
+            seg_reader_set_error(r, "%s: document store dictionary %u fails its checksum "
+                                 "(rebuild the index)", r->path, i);
+            return WARTA_ECORRUPT;
+        }
+    return 0;
+}
+
+/* Checks block b's entry, place and checksum, and its preset dictionary;
+ * sets its bytes and sizes. */
 static int store_block_at(seg_reader *r, uint32_t b, const uint8_t **p, uint32_t *clen,
                           uint32_t *rlen, uint32_t *dict)
 {
+    if (!docstore_entry_ok(r, b)) {
+        seg_reader_set_error(r, "%s: document store index entry %u fails its checksum "
+                             "(the index is damaged; rebuild it)", r->path, b);
+        return WARTA_ECORRUPT;
+    }
     const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
     uint64_t off = le64_get(e);
     *clen = le32_get(e + 8);
@@ -310,6 +363,11 @@ static int store_block_at(seg_reader *r, uint32_t b, const uint8_t **p, uint32_t
     *dict = (uint32_t)(e[28] | e[29] << 8);
     if (off > r->ds_len || *clen > r->ds_len - off || (*dict != 0xFFFF && *dict >= r->ds_ndicts)) {
         seg_reader_set_error(r, "%s: document store block %u out of range", r->path, b);
+        return WARTA_ECORRUPT;
+    }
+    if (*dict != 0xFFFF && !dict_ok(r, *dict)) {
+        seg_reader_set_error(r, "%s: document store dictionary %u fails its checksum "
+                             "(the index is damaged; rebuild it)", r->path, *dict);
         return WARTA_ECORRUPT;
     }
     *p = r->ds + off;
@@ -436,7 +494,9 @@ int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out)
     uint32_t b = find_store_block(r, doc);
     const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
     uint32_t first = le32_get(e + 16), n = le32_get(e + 20);
-    if (doc < first || doc - first >= n) {
+    /* the search read entries not yet checked: this one must pass and
+     * hold doc */
+    if (!docstore_entry_ok(r, b) || doc < first || doc - first >= n) {
         seg_reader_set_error(r, "%s: document store has no block for document %u", r->path, doc);
         return WARTA_ECORRUPT;
     }

@@ -54,8 +54,8 @@ enum fmt_section {
 #define FMT_TRAILER_LEN 28            /* toc_off 8, toc_len 4, toc_crc 4, tail magic 8, file crc 4 */
 #define FMT_TOC_ENTRY 24              /* kind 4, crc 4, off 8, len 8 */
 #define FMT_SKIP_ENTRY 32             /* a postings block's skip entry */
-#define FMT_DICT_ENTRY 40             /* a dictionary block's index entry */
-#define FMT_STORE_ENTRY 32            /* a document-store block's index entry */
+#define FMT_DICT_ENTRY 44             /* a dictionary block's index entry (its checksum last) */
+#define FMT_STORE_ENTRY 36            /* a document-store block's index entry (its checksum last) */
 #define FMT_DICT_BLOCK 32             /* terms per dictionary block */
 #define FMT_ID_ENTRY 12               /* hash 8, docid 4 */
 #define FMT_BODY_GAP 1                /* positions skipped between title and body */
@@ -175,6 +175,9 @@ int dict_iter_next(dict_iter *it);
 
 /* Checks block b's index entry and checksums once; 0 or WARTA_ECORRUPT. */
 int dict_verify_block(seg_reader *r, uint32_t b);
+/* True when block b's index entry passes its checksum (over the entry and
+ * its key). */
+bool dict_entry_ok(const seg_reader *r, uint32_t b);
 /* Checks that the block keys are strictly increasing (warta check). */
 int dict_verify_keys(seg_reader *r);
 
@@ -208,6 +211,13 @@ void docstore_make_dict(const char *sample, size_t len, wbuf *dict);
 int docstore_compress(void **zctx, const uint8_t *raw, size_t len, const uint8_t *dict,
                       size_t dict_len, int level, wbuf *out);
 void docstore_zfree(void *zctx);
+
+/* True when store block b's index entry passes its checksum. */
+bool docstore_entry_ok(const seg_reader *r, uint32_t b);
+/* Checks every store index entry, that the blocks cover the documents in
+ * order, and every preset dictionary (merge, warta check); 0 or
+ * WARTA_ECORRUPT with the message set. */
+int docstore_check_index(seg_reader *r);
 
 /* Decompresses block b of r into scratch (checks its checksum). */
 int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch);

@@ -199,6 +199,8 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
             break;
         }
         rc = seg_ids_verify(r);
+        if (!rc)
+            rc = docstore_check_index(r);   /* every store entry and dictionary is copied */
         if (rc) {
             snprintf(errmsg, errlen, "%s", seg_reader_errmsg(r));
             break;
@@ -235,11 +237,11 @@ int merge_segments(const char *dir, seg_reader *const *segs, size_t n, uint64_t 
             const uint8_t *q = (const uint8_t *)w.dicts.data;
             for (uint32_t o = 0; o < w.ndicts; o++) {
                 uint32_t len = le32_get(q);
-                if (len == r->ds_dict_len[j] && memcmp(q + 4, r->ds_dict[j], len) == 0) {
+                if (len == r->ds_dict_len[j] && memcmp(q + 8, r->ds_dict[j], len) == 0) {
                     found = o;
                     break;
                 }
-                q += 4 + len;
+                q += 8 + len;   /* len, crc, bytes */
             }
             in[k].dmap[j] = found != UINT32_MAX ? found
                                                 : segw_add_dict(&w, r->ds_dict[j], r->ds_dict_len[j]);

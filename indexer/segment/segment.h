@@ -157,10 +157,12 @@ struct seg_reader {
     const uint8_t *ds;              /* document store section */
     size_t ds_len;
     uint32_t ds_nblocks;            /* compressed blocks */
-    const uint8_t *ds_index;        /* ds_nblocks x 32-byte entries */
+    const uint8_t *ds_index;        /* ds_nblocks x 36-byte entries */
     uint32_t ds_ndicts;             /* preset dictionaries */
     const uint8_t **ds_dict;        /* their bytes (into the map) */
     uint32_t *ds_dict_len;
+    uint32_t *ds_dict_crc;          /* their checksums */
+    _Atomic uint8_t *ds_dict_ok;    /* per dictionary: 1 once its checksum passed, 2 failed */
     /* external ids */
     const uint8_t *ids;             /* ndocs x 12 bytes: u64 hash, u32 docid; sorted by hash */
     _Atomic uint8_t ids_verified;   /* 1 once the id table's checksum passed, 2 failed */

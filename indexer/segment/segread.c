@@ -60,6 +60,8 @@ void seg_reader_close(seg_reader *r)
     wfree((void *)r->verified);
     wfree(r->ds_dict);
     wfree(r->ds_dict_len);
+    wfree(r->ds_dict_crc);
+    wfree((void *)r->ds_dict_ok);
     wfree(r->head_word);
     wfree(r->head_word_len);
     wfree((void *)r->heads_verified);
@@ -219,11 +221,13 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
             return rc;
         }
         /* small sections are checked now; postings, positions, dictionary
-         * blocks, stored text, ids and the per-document arrays (by chunks of
-         * documents, SEC_DOC_CRCS) when first used (segment.h) */
+         * blocks, stored text, ids, the per-document arrays (by chunks of
+         * documents, SEC_DOC_CRCS) and the dictionary and store index
+         * entries (each has its own checksum) when first used (segment.h) */
         bool now = k != SEC_STORE && k != SEC_POST && k != SEC_POS && k != SEC_DICT &&
                    k != SEC_IDS && k != SEC_HEADS && k != SEC_DL && k != SEC_TL &&
-                   k != SEC_DATE && k != SEC_SRC;
+                   k != SEC_DATE && k != SEC_SRC && k != SEC_DICT_INDEX && k != SEC_DICT_KEYS &&
+                   k != SEC_STORE_INDEX;
         if (now && wcrc32(0, p + sec[k].off, sec[k].len) != sec[k].crc) {
             rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d fails its checksum "
                       "(the index is damaged; rebuild it)", r->path, k);
@@ -329,39 +333,32 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
             rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
             return rc;
         }
-        r->ds_index = q;
-        uint32_t next = 0;
-        for (uint32_t b = 0; b < r->ds_nblocks; b++) {
-            const uint8_t *e = q + (size_t)b * FMT_STORE_ENTRY;
-            if (le32_get(e + 16) != next || le32_get(e + 20) == 0 ||
-                le32_get(e + 20) > r->ndocs - next) {
-                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed",
-                          r->path);
-                return rc;
-            }
-            next += le32_get(e + 20);
-        }
-        if (next != r->ndocs) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index does not cover every "
-                      "document", r->path);
+        if ((r->ndocs > 0) != (r->ds_nblocks > 0) || r->ds_nblocks > r->ndocs) {
+            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
             return rc;
         }
+        /* entries are checked when used (each has its own checksum; the
+         * order and coverage by warta check and merge) */
+        r->ds_index = q;
         q += (size_t)r->ds_nblocks * FMT_STORE_ENTRY;
         r->ds_dict = wcalloc((size_t)r->ds_ndicts + 1, sizeof *r->ds_dict);
         r->ds_dict_len = wcalloc((size_t)r->ds_ndicts + 1, sizeof *r->ds_dict_len);
-        if (!r->ds_dict || !r->ds_dict_len) {
+        r->ds_dict_crc = wcalloc((size_t)r->ds_ndicts + 1, sizeof *r->ds_dict_crc);
+        r->ds_dict_ok = wcalloc((size_t)r->ds_ndicts + 1, 1);
+        if (!r->ds_dict || !r->ds_dict_len || !r->ds_dict_crc || !r->ds_dict_ok) {
             rc = WARTA_ENOMEM;
             return rc;
         }
         for (uint32_t i = 0; i < r->ds_ndicts; i++) {
-            if (end - q < 4 || le32_get(q) > (uint64_t)(end - q - 4) || le32_get(q) > 32768) {
+            if (end - q < 8 || le32_get(q) > (uint64_t)(end - q - 8) || le32_get(q) > 32768) {
                 rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store dictionaries are malformed",
                           r->path);
                 return rc;
             }
             r->ds_dict_len[i] = le32_get(q);
-            r->ds_dict[i] = q + 4;
-            q += 4 + r->ds_dict_len[i];
+            r->ds_dict_crc[i] = le32_get(q + 4);
+            r->ds_dict[i] = q + 8;
+            q += 8 + r->ds_dict_len[i];
         }
     }
     r->live_dl = r->sum_dl;
@@ -802,6 +799,8 @@ int seg_reader_verify(seg_reader *r)
     if (rc)
         return rc;
     rc = dict_verify_keys(r);
+    if (!rc)
+        rc = docstore_check_index(r);
     if (rc)
         return rc;
     verify_ctx v;

@@ -222,6 +222,7 @@ int segw_open(seg_writer *w, const char *dir, uint64_t id)
 uint32_t segw_add_dict(seg_writer *w, const uint8_t *d, size_t len)
 {
     wbuf_put_u32le(&w->dicts, (uint32_t)len);
+    wbuf_put_u32le(&w->dicts, wcrc32(0, d, len));
     wbuf_append(&w->dicts, d, len);
     if (w->dicts.oom) {
         if (!w->err)
@@ -247,6 +248,10 @@ void segw_store_block(seg_writer *w, const uint8_t *comp, size_t comp_len, uint3
         e[24 + i] = (uint8_t)(crc >> (8 * i));
     e[28] = (uint8_t)dict;
     e[29] = (uint8_t)(dict >> 8);
+    /* the entry's own checksum: readers check just the entries they use */
+    uint32_t ecrc = wcrc32(0, e, 32);
+    for (int i = 0; i < 4; i++)
+        e[32 + i] = (uint8_t)(ecrc >> (8 * i));
     wbuf_append(&w->store_index, e, sizeof e);
     if (w->store_index.oom && !w->err)
         w->err = WARTA_ENOMEM;
