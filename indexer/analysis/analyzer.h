@@ -55,7 +55,9 @@ int analysis_open_serialized(warta_analyzer **out, const void *p, size_t len,
 /* The same over len bytes at off of a read-only mapping (mmap) of map_len
  * bytes, which the analyzer takes over whatever the outcome (the root list
  * is then read in place, not copied; the mapping is unmapped when the
- * analyzer and its clones are closed, or at once on failure). */
+ * analyzer and its clones are closed, or at once on failure).  The caller
+ * has checked the bytes (the analyzer file's checksum covers them), so
+ * their own checksum is not computed again. */
 int analysis_open_serialized_mapped(warta_analyzer **out, const void *map, size_t map_len,
                                     size_t off, size_t len, char *err, size_t errlen);
 
