@@ -390,11 +390,68 @@ static int store_inflate(seg_reader *r, uint32_t b, const uint8_t *p, uint32_t c
     return rc;
 }
 
+/* Inflation of one block as far as needed. */
+typedef struct partial {
+    z_stream *z;
+    uint8_t *out;               /* the block's raw bytes so far */
+    size_t have;                /* bytes inflated */
+    size_t rlen;                /* the block's raw length */
+    int rc;                     /* sticky: WARTA_ECORRUPT, WARTA_ENOMEM */
+} partial;
+
+/* Inflates until `need` bytes (at most rlen) are out, in one inflate()
+ * call when the input allows. */
+static void partial_fill(partial *f, size_t need)
+{
+    if (need > f->rlen)
+        need = f->rlen;
+    while (!f->rc && f->have < need) {
+        f->z->next_out = f->out + f->have;
+        f->z->avail_out = (uInt)(need - f->have);
+        int zr = inflate(f->z, Z_NO_FLUSH);
+        size_t now = (size_t)(f->z->next_out - f->out);
+        if (zr == Z_MEM_ERROR)
+            f->rc = WARTA_ENOMEM;
+        else if ((zr != Z_OK && zr != Z_BUF_ERROR && zr != Z_STREAM_END) || now == f->have ||
+                 (zr == Z_STREAM_END && now != f->rlen))
+            f->rc = WARTA_ECORRUPT;   /* an error, no progress, or an early or late end */
+        f->have = now;
+    }
+}
+
+/* The length of the record at raw offset pos when the bytes out hold all
+ * its length fields (true); else false with *more set to the bytes from
+ * pos worth having before trying again. */
+static bool record_span(const partial *f, size_t pos, size_t *len, size_t *more)
+{
+    size_t q = pos;
+    for (int i = 0; i < 8; i++) {   /* line, then 7 length-prefixed fields */
+        const uint8_t *v = f->out + q, *end = f->out + f->have;
+        uint64_t x;
+        if (q > f->have || !varint_get(&v, end, &x)) {
+            *more = q - pos + 10;
+            return false;
+        }
+        q = (size_t)(v - f->out);
+        if (i > 0) {
+            if (x > f->rlen - q) {
+                *more = SIZE_MAX;   /* runs past the block: malformed */
+                return false;
+            }
+            q += (size_t)x;
+        }
+    }
+    *len = q - pos;
+    return true;
+}
+
 /* Inflates block b (checked by store_block_at) into out (rlen bytes of
  * room) only as far as record idx reaches, and parses that record into d.
  * The compressed bytes passed their checksum, so the rest of the block
- * need not be decompressed to be trusted.  *produced receives the bytes
- * written. */
+ * need not be decompressed to be trusted.  Records before idx are stepped
+ * over by their length fields; the last inflate() call stops exactly at
+ * the end of record idx (no bytes past it, and no stops inside the data
+ * but to read length fields).  *produced receives the bytes written. */
 static int inflate_record(seg_reader *r, uint32_t b, const uint8_t *p, uint32_t clen,
                           uint32_t dict, uint8_t *out, uint32_t rlen, uint32_t idx, seg_doc *d,
                           size_t *produced)
@@ -403,54 +460,46 @@ static int inflate_record(seg_reader *r, uint32_t b, const uint8_t *p, uint32_t 
     z_stream *z = inflate_state(&owned);
     if (!z)
         return WARTA_ENOMEM;
-    int rc = 0;
+    partial f = {z, out, 0, rlen, 0};
     if (dict != 0xFFFF && inflateSetDictionary(z, r->ds_dict[dict], (uInt)r->ds_dict_len[dict]) != Z_OK)
-        rc = WARTA_ECORRUPT;
+        f.rc = WARTA_ECORRUPT;
     z->next_in = (Bytef *)p;
     z->avail_in = (uInt)clen;
-    z->next_out = out;
-    size_t have = 0, step = DOCSTORE_STEP;
-    const uint8_t *rec = out;          /* start of the first record not yet parsed */
-    uint32_t k = 0;                     /* records parsed */
-    bool ended = false;
-    while (!rc) {
-        size_t want = rlen - have < step ? rlen : have + step;
-        z->avail_out = (uInt)(want - have);
-        int zr = want > have ? inflate(z, Z_NO_FLUSH) : Z_BUF_ERROR;
-        size_t now = (size_t)(z->next_out - out);
-        if (zr == Z_STREAM_END) {
-            ended = true;
-            if (now != rlen)
-                rc = WARTA_ECORRUPT;
-        } else if (zr == Z_MEM_ERROR) {
-            rc = WARTA_ENOMEM;
-        } else if ((zr != Z_OK && zr != Z_BUF_ERROR) || now == have) {
-            rc = WARTA_ECORRUPT;   /* an error, or no progress short of the end */
-        }
-        have = now;
-        if (rc)
-            break;
-        while (k <= idx) {
-            const uint8_t *q = rec;
-            if (!parse_record(&q, out + have, k == idx ? d : NULL))
+    size_t pos = 0;                     /* start of record k */
+    uint32_t k = 0;
+    while (!f.rc) {
+        size_t len, more;
+        if (record_span(&f, pos, &len, &more)) {
+            if (k == idx) {
+                partial_fill(&f, pos + len);
+                if (!f.rc && !parse_record(&(const uint8_t *){out + pos}, out + pos + len, d))
+                    f.rc = WARTA_ECORRUPT;
                 break;
-            rec = q;
+            }
+            pos += len;
             k++;
+            continue;
         }
-        if (k > idx)
+        if (more == SIZE_MAX || f.have == rlen || pos >= rlen) {
+            f.rc = WARTA_ECORRUPT;
             break;
-        if (ended || have == rlen)
-            rc = WARTA_ECORRUPT;
-        /* a fixed step: inflating past the record is wasted work (a
-         * doubling step inflated about three quarters of a block per fetch
-         * where half is needed on average) */
+        }
+        /* enough for the length fields, and at least DOCSTORE_STEP more
+         * while stepping over earlier records */
+        size_t need = pos + more;
+        if (need < f.have + DOCSTORE_STEP)
+            need = f.have + DOCSTORE_STEP;
+        size_t before = f.have;
+        partial_fill(&f, need);
+        if (!f.rc && f.have == before)
+            f.rc = WARTA_ECORRUPT;
     }
     if (owned)
         inflate_state_free(z);
-    *produced = have;
-    if (rc == WARTA_ECORRUPT)
+    *produced = f.have;
+    if (f.rc == WARTA_ECORRUPT)
         seg_reader_set_error(r, "%s: document store block %u does not decompress", r->path, b);
-    return rc;
+    return f.rc;
 }
 
 int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch)

@@ -233,8 +233,9 @@ int docstore_next(const uint8_t **p, const uint8_t *end, seg_doc *out);
  * with 32 KiB blocks and the preset dictionary stays under gzip -6 of the
  * text + 15 % (13.8 %; 64 KiB blocks gave 12.9 %, 16 KiB 15.5 %) at 30 %
  * less CPU than level 6, and a fetch inflates half as much as with 64 KiB.
- * A fetch inflates DOCSTORE_STEP bytes at a time until its record is
- * complete. */
+ * A fetch steps over the records before its own by their length fields,
+ * inflating at least DOCSTORE_STEP bytes at a time, then exactly to its
+ * record's end. */
 #define DOCSTORE_LEVEL 5
 #define DOCSTORE_BLOCK (32 * 1024)
 #define DOCSTORE_STEP 4096
