@@ -278,3 +278,62 @@ Test(corrupt, a_damaged_document_length_fails_its_chunk_on_first_read)
     free(orig);
     fx_rmdir(d);
 }
+
+/* Dictionary and store index entries carry their own checksums, checked
+ * when used: a damaged entry fails the lookups and fetches that need it,
+ * and only those. */
+Test(corrupt, a_damaged_index_entry_fails_only_what_uses_it)
+{
+    char d[64];
+    fx_tmpdir(d, sizeof d);
+    fx_build(d, 1, 7, 0, 2100, 3);
+    char path[256];
+    snprintf(path, sizeof path, "%s/s0000000001.seg", d);
+    size_t len;
+    uint8_t *orig = fx_read(path, &len);
+    cr_assert_not_null(orig);
+    uint8_t *p = calloc(1, len + 16);
+    memcpy(p, orig, len);
+    char err[512];
+    seg_reader *r;
+    cr_assert_eq(seg_reader_open_bytes(&r, p, len, 1, err, sizeof err), 0, "%s", err);
+    cr_assert_gt(r->ds_nblocks, 2);
+    size_t store_off = (size_t)(r->ds_index - r->map);
+    uint32_t first1 = le32_get(r->ds_index + FMT_STORE_ENTRY + 16);
+    seg_reader_close(r);
+    p[store_off + FMT_STORE_ENTRY + 4] ^= 0x01;   /* block 1's offset */
+    cr_assert_eq(seg_reader_open_bytes(&r, p, len, 1, err, sizeof err), 0, "%s", err);
+    wbuf scratch = WBUF_INIT;
+    seg_doc sd;
+    cr_expect_eq(seg_doc_fetch(r, 0, &scratch, &sd), 0, "%s", seg_reader_errmsg(r));
+    cr_expect_eq(seg_doc_fetch(r, first1, &scratch, &sd), WARTA_ECORRUPT);
+    cr_expect(strstr(seg_reader_errmsg(r), "index entry 1") != NULL, "%s", seg_reader_errmsg(r));
+    cr_expect_eq(docstore_check_index(r), WARTA_ECORRUPT);
+    seg_reader_close(r);
+    memcpy(p, orig, len);
+    /* a dictionary entry: a term of that block fails, the others answer */
+    cr_assert_eq(seg_reader_open_bytes(&r, p, len, 1, err, sizeof err), 0, "%s", err);
+    cr_assert_gt(r->ndict_blocks, 2);
+    size_t dict_off = (size_t)(r->dict_index - r->map);
+    dict_iter it;
+    cr_assert_eq(dict_iter_start(&it, r, 1), 0);
+    cr_assert_eq(dict_iter_next(&it), 1);
+    char term1[SEG_MAX_TERM + 1];
+    memcpy(term1, it.term, it.term_len);
+    size_t term1_len = it.term_len;
+    seg_reader_close(r);
+    p[dict_off + FMT_DICT_ENTRY + 36] ^= 0x01;    /* block 1's term count */
+    cr_assert_eq(seg_reader_open_bytes(&r, p, len, 1, err, sizeof err), 0, "%s", err);
+    seg_term t;
+    cr_expect_eq(seg_term_lookup(r, term1, term1_len, &t), WARTA_ECORRUPT);
+    cr_expect(strstr(seg_reader_errmsg(r), "block 1 fail their checksum") != NULL, "%s",
+              seg_reader_errmsg(r));
+    cr_assert_eq(dict_iter_start(&it, r, r->ndict_blocks - 1), 0);
+    cr_assert_eq(dict_iter_next(&it), 1);
+    cr_expect_eq(seg_term_lookup(r, it.term, it.term_len, &t), 0);
+    seg_reader_close(r);
+    wbuf_free(&scratch);
+    free(p);
+    free(orig);
+    fx_rmdir(d);
+}
