@@ -545,7 +545,12 @@ int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out)
     uint32_t first = le32_get(e + 16), n = le32_get(e + 20);
     /* the search read entries not yet checked: this one must pass and
      * hold doc */
-    if (!docstore_entry_ok(r, b) || doc < first || doc - first >= n) {
+    if (!docstore_entry_ok(r, b)) {
+        seg_reader_set_error(r, "%s: document store index entry %u fails its checksum "
+                             "(the index is damaged; rebuild it)", r->path, b);
+        return WARTA_ECORRUPT;
+    }
+    if (doc < first || doc - first >= n) {
         seg_reader_set_error(r, "%s: document store has no block for document %u", r->path, doc);
         return WARTA_ECORRUPT;
     }
