@@ -720,27 +720,31 @@ bool wordlist_index_get(const void *ixp, const char *want, size_t wlen, uint32_t
     const char *k;
     size_t klen;
     const uint8_t *p;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        uint64_t kp = key_prefix(ix->pfx + 8 * (size_t)mid);
-        bool le;
-        if (kp != wp) {
-            le = kp < wp;
-        } else {
-            if (!restart_key(ix, mid, &k, &klen, &p))
-                return false;
-            le = key_order(k, klen, want, wlen) <= 0;
-        }
-        if (le)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* the last restart in [lo - 1, hi) whose prefix <= want's, by a search
+     * without branches on the data (restarts before lo are smaller) */
+    if (lo == hi || key_prefix(ix->pfx + 8 * (size_t)lo) > wp) {
+        if (lo == 0)
+            return false;
+        hi = lo;
+        lo--;
     }
-    if (lo == 0)
-        return false;
-    uint32_t r = lo - 1;
-    if (!restart_key(ix, r, &k, &klen, &p))
-        return false;
+    uint32_t r = lo, n = hi - lo;
+    while (n > 1) {
+        uint32_t half = n / 2;
+        r = key_prefix(ix->pfx + 8 * (size_t)(r + half)) <= wp ? r + half : r;
+        n -= half;
+    }
+    /* among restarts sharing want's prefix, keys decide: step back past
+     * the greater ones */
+    for (;;) {
+        if (!restart_key(ix, r, &k, &klen, &p))
+            return false;
+        if (key_prefix(ix->pfx + 8 * (size_t)r) != wp || key_order(k, klen, want, wlen) <= 0)
+            break;
+        if (r == 0)
+            return false;
+        r--;
+    }
     const uint8_t *end = ix->list + ix->list_len;
     /* m: bytes the current key shares with want (the current key < want) */
     size_t m = 0;
