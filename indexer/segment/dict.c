@@ -243,10 +243,18 @@ int dict_iter_start(dict_iter *it, seg_reader *r, uint32_t block)
     if (rc)
         return rc;
     const uint8_t *e = r->dict_index + (size_t)block * FMT_DICT_ENTRY;
+    /* the ranges once more, whatever the checksums said (they are what
+     * keeps the reads inside the map) */
+    uint64_t off = le32_get(e + 16), len = le32_get(e + 20);
+    if (off + len > r->dict_len || le32_get(e + 36) > FMT_DICT_BLOCK) {
+        seg_reader_set_error(r, "%s: index entry of dictionary block %u is malformed", r->path,
+                             block);
+        return WARTA_ECORRUPT;
+    }
     it->post_off = le64_get(e);
     it->pos_off = le64_get(e + 8);
-    it->p = r->dict_data + le32_get(e + 16);
-    it->end = it->p + le32_get(e + 20);
+    it->p = r->dict_data + off;
+    it->end = it->p + len;
     it->block_n = le32_get(e + 36);
     it->in_block = 0;
     it->term_len = 0;
