@@ -3,6 +3,7 @@
  * of corpus/base.c.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "corpus/base.h"
@@ -73,6 +74,28 @@ Test(crc32, matches_the_crc32c_check_value)
     cr_assert_eq(wcrc32(c, "6789", 4), 0xE3069283u);
     cr_assert_eq(wcrc32_portable(0, "123456789", 9), 0xE3069283u);
     cr_assert_eq(wcrc32(0, "", 0), 0);
+}
+
+Test(crc32, long_buffers_taken_in_three_streams_agree_with_the_portable_path)
+{
+    size_t cap = 40000;
+    uint8_t *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < cap; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (uint8_t)(x >> 16);
+    }
+    size_t lens[] = {3071, 3072, 3073, 6144, 9217, 20000, 39990};
+    for (size_t k = 0; k < sizeof lens / sizeof *lens; k++)
+        for (size_t off = 0; off < 5; off++) {
+            size_t n = lens[k];
+            cr_assert_eq(wcrc32(0, buf + off, n), wcrc32_portable(0, buf + off, n), "len %zu", n);
+            if (n > 5000)
+                cr_assert_eq(wcrc32(wcrc32(0, buf + off, 5000), buf + off + 5000, n - 5000 + 1),
+                             wcrc32_portable(0, buf + off, n + 1), "split len %zu", n);
+        }
+    free(buf);
 }
 
 Test(crc32, hardware_and_portable_paths_agree_at_every_length_and_alignment)
