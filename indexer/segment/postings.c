@@ -135,15 +135,21 @@ static uint16_t ratio_of(uint32_t x, uint32_t dl)
     return (uint16_t)(r > 65535 ? 65535 : r);
 }
 
-static void bound_add(seg_bound *b, uint32_t doc, uint32_t tf, uint32_t ttf, uint32_t dl)
+/* The largest counts and the smallest length of a bound. */
+static inline void bound_counts(seg_bound *b, uint32_t tf, uint32_t ttf, uint32_t dl)
 {
-    b->last_doc = doc;
     if (tf > b->max_tf)
         b->max_tf = tf;
     if (ttf > b->max_ttf)
         b->max_ttf = ttf;
     if (dl < b->min_dl)
         b->min_dl = dl;
+}
+
+static void bound_add(seg_bound *b, uint32_t doc, uint32_t tf, uint32_t ttf, uint32_t dl)
+{
+    b->last_doc = doc;
+    bound_counts(b, tf, ttf, dl);
     uint16_t r = ratio_of(tf, dl);
     if (r > b->ratio_tf)
         b->ratio_tf = r;
@@ -176,12 +182,7 @@ static void bound_of(seg_bound *b, const uint32_t *docs, const uint32_t *tfs,
     uint32_t bt = 0, btd = 1, bq = 0, bqd = 1;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t dl = seg_doc_len(r, docs[i]), tf = tfs[i], ttf = ttfs[i];
-        if (tf > b->max_tf)
-            b->max_tf = tf;
-        if (ttf > b->max_ttf)
-            b->max_ttf = ttf;
-        if (dl < b->min_dl)
-            b->min_dl = dl;
+        bound_counts(b, tf, ttf, dl);
         if (ratio_above(tf, dl, bt, btd)) {
             bt = tf;
             btd = dl;
