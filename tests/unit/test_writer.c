@@ -35,6 +35,18 @@ Test(writer, thread_count_does_not_change_the_index)
     fx_rmdir(d3);
 }
 
+/* dir and ref hold the same index (their dumps agree); both are removed. */
+static void same_then_remove(const char *dir, const char *ref)
+{
+    int rc;
+    char *a = fx_dump(dir, &rc), *b = fx_dump(ref, &rc);
+    cr_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    fx_rmdir(dir);
+    fx_rmdir(ref);
+}
+
 Test(writer, replaces_an_article_with_the_same_id)
 {
     char dir[64], ref[64];
@@ -67,13 +79,7 @@ Test(writer, replaces_an_article_with_the_same_id)
     fx_add(w, 41, 60, 70, 50);
     cr_assert_eq(warta_writer_commit(w), 0);
     warta_writer_close(w);
-    int rc;
-    char *a = fx_dump(dir, &rc), *b = fx_dump(ref, &rc);
-    cr_assert_str_eq(a, b);
-    free(a);
-    free(b);
-    fx_rmdir(dir);
-    fx_rmdir(ref);
+    same_then_remove(dir, ref);
 }
 
 Test(writer, replaces_within_one_session)
@@ -147,14 +153,8 @@ Test(writer, replaces_across_segments_flushed_in_the_session)
     fx_add(w, 61, 12, 13, 40);
     cr_assert_eq(warta_writer_commit(w), 0);
     warta_writer_close(w);
-    int rc;
-    char *a = fx_dump(dir, &rc), *b = fx_dump(ref, &rc);
-    cr_assert_str_eq(a, b);
-    free(a);
-    free(b);
     cr_assert_eq(warta_index_check(dir, err, sizeof err), 0, "%s", err);
-    fx_rmdir(dir);
-    fx_rmdir(ref);
+    same_then_remove(dir, ref);
 }
 
 Test(writer, deletes_by_id)
