@@ -199,6 +199,9 @@ int docstore_head_next(const uint8_t **p, const uint8_t *end, seg_doc *out);
 int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data);
 int heads_reader_init(seg_reader *r, const uint8_t *index, size_t len, const uint8_t *data,
                       size_t data_len);
+/* Checks every title word offset and block offset of r's ids and titles
+ * (warta check; a search checks those it uses). */
+int heads_check_index(seg_reader *r);
 int heads_append(seg_reader *r, uint32_t doc, wbuf *out, size_t *id_off, size_t *id_len,
                  size_t *title_off, size_t *title_len);
 

@@ -153,14 +153,18 @@ int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
             order[i]->code = i + 1;
     }
     uint32_t nblocks = (di->ndocs + FMT_HEADS_CHUNK - 1) / FMT_HEADS_CHUNK;
-    wbuf words = WBUF_INIT;
+    /* the words back to back, with an offset each, so that a reader finds
+     * word i without reading the ones before */
+    wbuf words = WBUF_INIT, woff = WBUF_INIT;
     for (uint32_t i = 0; !rc && i < nwords; i++) {
-        wbuf_put_varint(&words, order[i]->len);
+        wbuf_put_u32le(&woff, (uint32_t)words.len);
         wbuf_append(&words, t.arena.data + order[i]->off, order[i]->len);
     }
+    wbuf_put_u32le(&woff, (uint32_t)words.len);
     wbuf_put_u32le(index, nblocks);
     wbuf_put_u32le(index, nwords);
     wbuf_put_u32le(index, (uint32_t)words.len);
+    wbuf_append(index, woff.data, woff.len);
     wbuf_append(index, words.data, words.len);
     while (index->len % 4 && !index->oom) /* a failed buffer never grows */
         wbuf_putc(index, 0);
@@ -170,9 +174,10 @@ int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
     size_t crcs_at = index->len;
     for (uint32_t b = 0; b < nblocks; b++)
         wbuf_put_u32le(index, 0);
-    if (index->oom || words.oom)
+    if (index->oom || words.oom || woff.oom || words.len > UINT32_MAX)
         rc = WARTA_ENOMEM;
     wbuf_free(&words);
+    wbuf_free(&woff);
     /* pass 2: the records */
     size_t block_start = 0;
     for (uint32_t d = 0; d < di->ndocs && !rc; d++) {
@@ -246,40 +251,54 @@ int heads_encode(const segw_docinfo *di, wbuf *index, wbuf *data)
 int heads_reader_init(seg_reader *r, const uint8_t *index, size_t len, const uint8_t *data,
                       size_t data_len)
 {
+    /* Only the sizes are checked here, so that opening costs the same
+     * whatever the corpus: word offsets and block offsets are checked
+     * where they are used (and all of them by warta check). */
     uint64_t nblocks = ((uint64_t)r->ndocs + FMT_HEADS_CHUNK - 1) / FMT_HEADS_CHUNK;
-    if (len < 12 || le32_get(index) != nblocks)
+    if (len < 16 || le32_get(index) != nblocks || data_len > UINT32_MAX)
         return WARTA_ECORRUPT;
-    uint32_t nwords = le32_get(index + 4), words_len = le32_get(index + 8);
-    uint64_t wpad = ((uint64_t)words_len + 3) / 4 * 4;
-    if (words_len > len - 12 || len != 12 + wpad + 4 * (nblocks + 1) + 4 * nblocks ||
-        nwords > words_len || data_len > UINT32_MAX)
+    uint64_t nwords = le32_get(index + 4), words_len = le32_get(index + 8);
+    uint64_t wpad = (4 * (nwords + 1) + words_len + 3) / 4 * 4;
+    if (len != 12 + wpad + 4 * (nblocks + 1) + 4 * nblocks)
         return WARTA_ECORRUPT;
     r->head_nblocks = (uint32_t)nblocks;
-    r->head_nwords = nwords;
+    r->head_nwords = (uint32_t)nwords;
+    r->head_woff = index + 12;
+    r->head_words = index + 12 + 4 * (nwords + 1);
+    r->head_words_len = (uint32_t)words_len;
     r->head_off = index + 12 + wpad;
     r->head_crc = r->head_off + 4 * (nblocks + 1);
     r->heads = data;
     r->heads_len = data_len;
-    r->head_word = wmalloc(((size_t)nwords + 1) * sizeof *r->head_word);
-    r->head_word_len = wmalloc(((size_t)nwords + 1) * sizeof *r->head_word_len);
     r->heads_verified = wcalloc(nblocks + 1, 1);
-    if (!r->head_word || !r->head_word_len || !r->heads_verified)
-        return WARTA_ENOMEM;
-    const uint8_t *p = index + 12, *end = p + words_len;
-    for (uint32_t i = 0; i < nwords; i++) {
-        uint64_t l;
-        if (!varint_get(&p, end, &l) || l > (uint64_t)(end - p))
+    return r->heads_verified ? 0 : WARTA_ENOMEM;
+}
+
+/* Title word number i (code i + 1), or false when its offsets are wrong. */
+static bool head_word(const seg_reader *r, uint32_t i, const uint8_t **w, size_t *len)
+{
+    uint32_t a = le32_get(r->head_woff + 4 * (size_t)i), b = le32_get(r->head_woff + 4 * (size_t)i + 4);
+    if (a > b || b > r->head_words_len)
+        return false;
+    *w = r->head_words + a;
+    *len = b - a;
+    return true;
+}
+
+int heads_check_index(seg_reader *r)
+{
+    const uint8_t *w;
+    size_t len;
+    for (uint32_t i = 0; i < r->head_nwords; i++)
+        if (!head_word(r, i, &w, &len))
             return WARTA_ECORRUPT;
-        r->head_word[i] = (const char *)p;
-        r->head_word_len[i] = (uint32_t)l;
-        p += l;
-    }
-    if (p != end)
+    if (r->head_nwords && le32_get(r->head_woff + 4 * (size_t)r->head_nwords) != r->head_words_len)
         return WARTA_ECORRUPT;
     uint32_t prev = 0;
-    for (uint64_t b = 0; b <= nblocks; b++) {
+    for (uint64_t b = 0; b <= r->head_nblocks; b++) {
         uint32_t o = le32_get(r->head_off + 4 * b);
-        if (o < prev || o > data_len || (b == 0 && o != 0) || (b == nblocks && o != data_len))
+        if (o < prev || o > r->heads_len || (b == 0 && o != 0) ||
+            (b == r->head_nblocks && o != r->heads_len))
             return WARTA_ECORRUPT;
         prev = o;
     }
@@ -293,6 +312,8 @@ static int heads_decode(seg_reader *r, uint32_t doc, wbuf *out, size_t *id_off, 
 {
     uint32_t b = doc / FMT_HEADS_CHUNK;
     uint32_t lo = le32_get(r->head_off + 4 * (size_t)b), hi = le32_get(r->head_off + 4 * (size_t)b + 4);
+    if (lo > hi || hi > r->heads_len)
+        goto bad;
     uint8_t v = atomic_load_explicit(&r->heads_verified[b], memory_order_acquire);
     if (v != 1) {
         bool ok = v == 0 && wcrc32(0, r->heads + lo, hi - lo) == le32_get(r->head_crc + 4 * (size_t)b);
@@ -358,9 +379,11 @@ static int heads_decode(seg_reader *r, uint32_t doc, wbuf *out, size_t *id_off, 
                 wbuf_append(out, p, (size_t)l);
                 p += l;
             } else {
-                if (code > r->head_nwords)
+                const uint8_t *w;
+                size_t wl;
+                if (code > r->head_nwords || !head_word(r, (uint32_t)(code - 1), &w, &wl))
                     goto bad;
-                wbuf_append(out, r->head_word[code - 1], r->head_word_len[code - 1]);
+                wbuf_append(out, w, wl);
             }
         }
         if (out->oom)

@@ -171,8 +171,9 @@ struct seg_reader {
     const uint8_t *head_crc;        /* head_nblocks x u32le: their checksums */
     uint32_t head_nblocks;          /* blocks of FMT_HEADS_CHUNK documents */
     uint32_t head_nwords;           /* title words with a code */
-    const char **head_word;         /* their bytes (into the map), by code - 1 */
-    uint32_t *head_word_len;        /* their lengths */
+    const uint8_t *head_woff;       /* (head_nwords+1) x u32le: offset of each in head_words */
+    const uint8_t *head_words;      /* their bytes, back to back, code 1 first */
+    uint32_t head_words_len;
     const uint8_t *heads;           /* the encoded ids and titles */
     size_t heads_len;
     _Atomic uint8_t *heads_verified; /* per block: 1 checked, 2 failed */

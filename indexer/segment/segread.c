@@ -62,8 +62,6 @@ void seg_reader_close(seg_reader *r)
     wfree(r->ds_dict_len);
     wfree(r->ds_dict_crc);
     wfree((void *)r->ds_dict_ok);
-    wfree(r->head_word);
-    wfree(r->head_word_len);
     wfree((void *)r->heads_verified);
     wfree((void *)r->doc_ok);
     wfree(r);
@@ -807,6 +805,11 @@ int seg_reader_verify(seg_reader *r)
         rc = docstore_check_index(r);
     if (rc)
         return rc;
+    if (heads_check_index(r) != 0) {
+        seg_reader_set_error(r, "%s: ids and titles index is malformed (the index is damaged; "
+                             "rebuild it)", r->path);
+        return WARTA_ECORRUPT;
+    }
     verify_ctx v;
     memset(&v, 0, sizeof v);
     v.r = r;
