@@ -1621,6 +1621,10 @@ int qexec_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base)
     }
     if (!rc && x->err)
         rc = x->err;
+    /* a per-document chunk that failed its check (even when no cursor
+     * reported it, e.g. every document filtered out) fails the search */
+    if (!rc)
+        rc = seg_reader_failed(r);
     return rc;
 }
 
