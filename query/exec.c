@@ -881,7 +881,7 @@ static uint32_t cur_goto(qcur *c, uint32_t target)
 {
     if (c->sc)
         return c->doc = seg_cursor_goto(c->sc, target);
-    bool started = c->sc ? c->sc->started : c->mi != UINT32_MAX;
+    bool started = c->mi != UINT32_MAX;
     if (started && (c->doc == SEG_END || c->doc > target))
         cur_rewind(c);
     return cur_seek(c, target);
@@ -960,55 +960,52 @@ static void seed_heap(qexec *x, const qtree *const *kids, size_t nk, double *flo
     if (!best_block(x, lead, &blk))
         return;
     qcur *c = &lead->cur[0];
-    {
-        for (uint32_t d = cur_goto(c, blk.first); d != SEG_END && d <= blk.last;
-             d = cur_next(c)) {
-            bool ok;
-            double tfw = cur_tfw(&x->p, lead->title, c, &ok);
-            if (!ok)
-                continue;
-            if (floor && !doc_ok(x, d))
-                continue;
-            double sc = bm25_term(&x->p, lead->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
-            size_t i;
-            if (n < k) {
-                i = n++;
-                bs[i] = sc;
-                best[i] = d;
-                while (i > 0 && bs[(i - 1) / 2] > bs[i]) {
-                    size_t p = (i - 1) / 2;
-                    double tv = bs[p];
-                    uint32_t td = best[p];
-                    bs[p] = bs[i];
-                    best[p] = best[i];
-                    bs[i] = tv;
-                    best[i] = td;
-                    i = p;
-                }
-                continue;
-            }
-            if (!(sc > bs[0]))
-                continue;
-            /* replace the root and sift it down */
-            i = 0;
-            for (;;) {
-                size_t lc = 2 * i + 1, rc = lc + 1, m = i;
-                double v = sc;
-                if (lc < n && bs[lc] < v) {
-                    m = lc;
-                    v = bs[lc];
-                }
-                if (rc < n && bs[rc] < v)
-                    m = rc;
-                if (m == i)
-                    break;
-                bs[i] = bs[m];
-                best[i] = best[m];
-                i = m;
-            }
+    for (uint32_t d = cur_goto(c, blk.first); d != SEG_END && d <= blk.last; d = cur_next(c)) {
+        bool ok;
+        double tfw = cur_tfw(&x->p, lead->title, c, &ok);
+        if (!ok)
+            continue;
+        if (floor && !doc_ok(x, d))
+            continue;
+        double sc = bm25_term(&x->p, lead->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+        size_t i;
+        if (n < k) {
+            i = n++;
             bs[i] = sc;
             best[i] = d;
+            while (i > 0 && bs[(i - 1) / 2] > bs[i]) {
+                size_t p = (i - 1) / 2;
+                double tv = bs[p];
+                uint32_t td = best[p];
+                bs[p] = bs[i];
+                best[p] = best[i];
+                bs[i] = tv;
+                best[i] = td;
+                i = p;
+            }
+            continue;
         }
+        if (!(sc > bs[0]))
+            continue;
+        /* replace the root and sift it down */
+        i = 0;
+        for (;;) {
+            size_t lc = 2 * i + 1, rc = lc + 1, m = i;
+            double v = sc;
+            if (lc < n && bs[lc] < v) {
+                m = lc;
+                v = bs[lc];
+            }
+            if (rc < n && bs[rc] < v)
+                m = rc;
+            if (m == i)
+                break;
+            bs[i] = bs[m];
+            best[i] = best[m];
+            i = m;
+        }
+        bs[i] = sc;
+        best[i] = d;
     }
     if (floor) {
         /* Without excluded words, a document scores at least the lead's
