@@ -1244,6 +1244,33 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
             }
         }
     }
+    /* What the non-essential lists can add in this window at most: the
+     * sum of each one's best block bound here (tighter than pre[ess-1],
+     * their whole lists' bounds), when they are segment lists. */
+    double ne_bound = ess > 0 ? pre[ess - 1] : 0.0;
+    if (ess > 0) {
+        double a = 0.0;
+        bool all = true;
+        for (size_t j = 0; j < ess && all; j++) {
+            const qleaf *l = &leaves[ord[j]];
+            const seg_cursor *sc = oc[j]->sc;
+            seg_bound bb[8];
+            uint32_t nb = sc ? seg_cursor_blocks_in(sc, lo, hi, bb, 8) : 0;
+            if (!sc || nb == 8) {
+                all = false;
+                break;
+            }
+            double u = 0.0;
+            for (uint32_t b = 0; b < nb; b++) {
+                double v = bm25_bound(&x->p, l->idf, &bb[b], l->title);
+                if (v > u)
+                    u = v;
+            }
+            a += u;
+        }
+        if (all && a * BM25_SLACK < ne_bound)
+            ne_bound = a * BM25_SLACK;
+    }
     for (uint32_t wi = 0; wi < WIN_DOCS / 64; wi++) {
         uint64_t v = w->bm[wi];
         if (!v)
@@ -1258,7 +1285,7 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
             double sum = w->acc[off];
             w->acc[off] = 0.0;
             /* most documents stop here */
-            if (sum * BM25_SLACK + (ess > 0 ? pre[ess - 1] : 0.0) < theta)
+            if (sum * BM25_SLACK + ne_bound < theta)
                 continue;
             uint32_t d = lo + off;
             if (x->err || !doc_ok(x, d))

@@ -737,6 +737,24 @@ uint32_t seg_cursor_shallow_seek(seg_cursor *c, uint32_t target)
     return k < c->nblocks ? skip_last(c, k) : SEG_END;
 }
 
+uint32_t seg_cursor_blocks_in(const seg_cursor *c, uint32_t lo, uint32_t hi, seg_bound *out,
+                              uint32_t max)
+{
+    if (!c->skip) {
+        if (c->nblocks == 0 || c->term_bound.last_doc < lo || max == 0)
+            return 0;
+        out[0] = c->term_bound;
+        return 1;
+    }
+    uint32_t k = skip_find(c, 0, lo), n = 0;
+    for (; k < c->nblocks && n < max; k++) {
+        if (k > 0 && skip_last(c, k - 1) >= hi)
+            break;
+        read_skip(c->skip + (size_t)k * FMT_SKIP_ENTRY, &out[n++]);
+    }
+    return n;
+}
+
 void seg_cursor_block_bound(const seg_cursor *c, seg_bound *out)
 {
     if (c->shallow >= c->nblocks) {

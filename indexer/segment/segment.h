@@ -444,6 +444,12 @@ uint32_t seg_cursor_shallow_seek(seg_cursor *c, uint32_t target);
  * any), valid until the next call on c. */
 void seg_cursor_block_bound(const seg_cursor *c, seg_bound *out);
 
+/* The bounds of the blocks that may hold documents lo..hi (at most max of
+ * them, in order) into out; returns how many (0: none there).  Moves
+ * nothing. */
+uint32_t seg_cursor_blocks_in(const seg_cursor *c, uint32_t lo, uint32_t hi, seg_bound *out,
+                              uint32_t max);
+
 /* The bound over the whole list (for MaxScore's term upper bounds). */
 static inline const seg_bound *seg_cursor_term_bound(const seg_cursor *c)
 {
