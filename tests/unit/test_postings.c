@@ -212,6 +212,28 @@ static void check_list(fake *f)
             target = d + step;
         }
     }
+    /* blocks_in: the blocks returned for a range hold every posting in it */
+    for (int round = 0; round < 100; round++) {
+        seg_cursor q;
+        cr_assert_eq(seg_cursor_open(&q, &f->r, &f->t), 0);
+        uint32_t span = f->docs[f->n - 1] + 2;
+        uint32_t lo = (uint32_t)(rnd() % span), hi = lo + (uint32_t)(rnd() % 3000);
+        seg_bound bb[64];
+        uint32_t nb = seg_cursor_blocks_in(&q, lo, hi, bb, 64);
+        for (i = 0; i < f->n; i++) {
+            uint32_t d = f->docs[i];
+            if (d < lo || d > hi || nb == 64)
+                continue;
+            uint32_t k = 0;
+            while (k < nb && bb[k].last_doc < d)
+                k++;
+            cr_assert_lt(k, nb, "doc %u in [%u, %u] not covered", d, lo, hi);
+            uint32_t dl;
+            memcpy(&dl, f->dl + 4 * (size_t)d, 4);
+            cr_assert_leq(f->tfs[i], bb[k].max_tf);
+            cr_assert_geq(dl, bb[k].min_dl);
+        }
+    }
     /* goto: random targets in any order, backwards too, interleaved with
      * next() and positions */
     seg_cursor g;
