@@ -460,6 +460,35 @@ static inline bool lex_varint(const uint8_t **p, const uint8_t *end, uint64_t *o
     return varint_get(p, end, out);
 }
 
+/* Reads the next front-coded key of a sorted word list over the previous
+ * one in key (prevlen bytes; the shared prefix is already there): checks
+ * the lengths and, unless it is the first, that it sorts strictly after
+ * the previous key, which only the bytes after the shared prefix can
+ * decide.  Sets *len and *shared; false on bad bytes. */
+static bool lex_next_key(const uint8_t **pp, const uint8_t *end, char *key, size_t prevlen,
+                         bool first, size_t *len, uint64_t *shared)
+{
+    const uint8_t *p = *pp;
+    uint64_t suffix;
+    if (!lex_varint(&p, end, shared) || !lex_varint(&p, end, &suffix))
+        return false;
+    if (*shared > prevlen || suffix > WORDSET_MAX_KEY || *shared + suffix > WORDSET_MAX_KEY ||
+        *shared + suffix == 0 || suffix > (uint64_t)(end - p))
+        return false;
+    size_t l = (size_t)(*shared + suffix);
+    if (!first) {
+        size_t rest = prevlen - (size_t)*shared;
+        size_t m = rest < suffix ? rest : (size_t)suffix;
+        int c = m ? memcmp(key + *shared, p, m) : 0;
+        if (c > 0 || (c == 0 && prevlen >= l))
+            return false;
+    }
+    memcpy(key + *shared, p, (size_t)suffix);
+    *pp = p + suffix;
+    *len = l;
+    return true;
+}
+
 int wordlist_decode(wordset *s, bool with_values, const uint8_t **pp, const uint8_t *end)
 {
     const uint8_t *p = *pp;
@@ -482,28 +511,14 @@ int wordlist_decode(wordset *s, bool with_values, const uint8_t **pp, const uint
     uint64_t count;
     if (!varint_get(&p, end, &count) || count > (uint64_t)(end - p) / 2 + 1)
         goto out;
-    /* Each key is rebuilt in place over the previous one (the shared
-     * prefix is already there); it must sort after it, which only the
-     * bytes after the shared prefix can decide. */
+    /* Each key is rebuilt in place over the previous one. */
     char key[WORDSET_MAX_KEY + 1];
     size_t prevlen = 0;
     for (uint64_t i = 0; i < count; i++) {
-        uint64_t shared, suffix;
-        if (!lex_varint(&p, end, &shared) || !lex_varint(&p, end, &suffix))
+        uint64_t shared;
+        size_t len;
+        if (!lex_next_key(&p, end, key, prevlen, i == 0, &len, &shared))
             goto out;
-        if (shared > prevlen || suffix > WORDSET_MAX_KEY || shared + suffix > WORDSET_MAX_KEY ||
-            shared + suffix == 0 || suffix > (uint64_t)(end - p))
-            goto out;
-        size_t len = (size_t)(shared + suffix);
-        if (i > 0) {
-            size_t rest = prevlen - (size_t)shared;
-            size_t m = rest < suffix ? rest : (size_t)suffix;
-            int c = m ? memcmp(key + shared, p, m) : 0;
-            if (c > 0 || (c == 0 && prevlen >= len))
-                goto out;
-        }
-        memcpy(key + shared, p, (size_t)suffix);
-        p += suffix;
         uint32_t val = 0;
         if (with_values) {
             uint64_t vi;
@@ -795,24 +810,11 @@ int wordlist_index_fill(const wordlist_index *ix, wordset *s)
     char key[WORDSET_MAX_KEY + 1];
     size_t prevlen = 0;
     for (uint64_t i = 0; i < ix->count; i++) {
-        uint64_t shared, suffix, vi;
-        if (!lex_varint(&p, end, &shared) || !lex_varint(&p, end, &suffix))
-            return WARTA_ECORRUPT;
-        if (shared > prevlen || suffix > WORDSET_MAX_KEY || shared + suffix > WORDSET_MAX_KEY ||
-            shared + suffix == 0 || suffix > (uint64_t)(end - p) ||
+        uint64_t shared, vi;
+        size_t len;
+        if (!lex_next_key(&p, end, key, prevlen, i == 0, &len, &shared) ||
             (i % WORDLIST_RESTART == 0 && shared != 0))
             return WARTA_ECORRUPT;
-        size_t len = (size_t)(shared + suffix);
-        if (i > 0) {
-            /* strictly after the previous key */
-            size_t rest = prevlen - (size_t)shared;
-            size_t mm = rest < suffix ? rest : (size_t)suffix;
-            int c = mm ? memcmp(key + shared, p, mm) : 0;
-            if (c > 0 || (c == 0 && prevlen >= len))
-                return WARTA_ECORRUPT;
-        }
-        memcpy(key + shared, p, (size_t)suffix);
-        p += suffix;
         if (!lex_varint(&p, end, &vi) || vi >= ix->nvals)
             return WARTA_ECORRUPT;
         int rc = wordset_put(s, key, len, le32_get(ix->vals + 4 * (size_t)vi));
