@@ -225,6 +225,26 @@ Test(corrupt, random_damage_to_a_segment_in_memory, .init = setup, .fini = teard
     free(orig);
 }
 
+/* Builds a one-segment index of 2,100 articles in a new directory d, reads
+ * its segment file into *orig and a copy to damage into *p (both *len
+ * bytes, freed by the caller), and opens a reader on the copy. */
+static seg_reader *open_copy(char *d, uint8_t **orig, uint8_t **p, size_t *len)
+{
+    fx_tmpdir(d, 64);
+    fx_build(d, 1, 7, 0, 2100, 3);
+    char path[256];
+    snprintf(path, sizeof path, "%s/s0000000001.seg", d);
+    *orig = fx_read(path, len);
+    cr_assert_not_null(*orig);
+    *p = calloc(1, *len + 16);
+    cr_assert_not_null(*p);
+    memcpy(*p, *orig, *len);
+    char err[512];
+    seg_reader *r;
+    cr_assert_eq(seg_reader_open_bytes(&r, *p, *len, 1, err, sizeof err), 0, "%s", err);
+    return r;
+}
+
 /* The per-document arrays are checked by chunks of 1024 documents the first
  * time one of their documents is read: a damaged length opens fine, leaves
  * the other chunks usable, and the first read of its chunk fails the reader
@@ -233,18 +253,10 @@ Test(corrupt, random_damage_to_a_segment_in_memory, .init = setup, .fini = teard
 Test(corrupt, a_damaged_document_length_fails_its_chunk_on_first_read)
 {
     char d[64];
-    fx_tmpdir(d, sizeof d);
-    fx_build(d, 1, 7, 0, 2100, 3);
-    char path[256];
-    snprintf(path, sizeof path, "%s/s0000000001.seg", d);
     size_t len;
-    uint8_t *orig = fx_read(path, &len);
-    cr_assert_not_null(orig);
-    uint8_t *p = calloc(1, len + 16);
-    memcpy(p, orig, len);
+    uint8_t *orig, *p;
     char err[512];
-    seg_reader *r;
-    cr_assert_eq(seg_reader_open_bytes(&r, p, len, 1, err, sizeof err), 0, "%s", err);
+    seg_reader *r = open_copy(d, &orig, &p, &len);
     cr_assert_eq(seg_ndocs(r), 2100);
     size_t dl_off = (size_t)(r->dl - r->map);
     uint32_t want = seg_doc_len(r, 1500);
@@ -285,18 +297,10 @@ Test(corrupt, a_damaged_document_length_fails_its_chunk_on_first_read)
 Test(corrupt, a_damaged_index_entry_fails_only_what_uses_it)
 {
     char d[64];
-    fx_tmpdir(d, sizeof d);
-    fx_build(d, 1, 7, 0, 2100, 3);
-    char path[256];
-    snprintf(path, sizeof path, "%s/s0000000001.seg", d);
     size_t len;
-    uint8_t *orig = fx_read(path, &len);
-    cr_assert_not_null(orig);
-    uint8_t *p = calloc(1, len + 16);
-    memcpy(p, orig, len);
+    uint8_t *orig, *p;
     char err[512];
-    seg_reader *r;
-    cr_assert_eq(seg_reader_open_bytes(&r, p, len, 1, err, sizeof err), 0, "%s", err);
+    seg_reader *r = open_copy(d, &orig, &p, &len);
     cr_assert_gt(r->ds_nblocks, 2);
     size_t store_off = (size_t)(r->ds_index - r->map);
     uint32_t first1 = le32_get(r->ds_index + FMT_STORE_ENTRY + 16);
