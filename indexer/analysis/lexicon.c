@@ -405,6 +405,20 @@ static size_t value_index(const uint32_t *vals, size_t n, uint32_t v)
     return lo;
 }
 
+/* The distinct values of the collected keys, ascending, into vals (room
+ * for c->n); returns how many. */
+static size_t distinct_vals(const collect *c, uint32_t *vals)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        vals[i] = c->refs[i].val;
+    qsort(vals, c->n, sizeof *vals, u32_cmp);
+    for (size_t i = 0; i < c->n; i++)
+        if (n == 0 || vals[n - 1] != vals[i])
+            vals[n++] = vals[i];
+    return n;
+}
+
 void wordlist_encode(const wordset *s, bool with_values, wbuf *out)
 {
     collect c = {wmalloc((s->count + 1) * sizeof(keyref)), 0};
@@ -420,12 +434,7 @@ void wordlist_encode(const wordset *s, bool with_values, wbuf *out)
     size_t nvals = 0;
     if (with_values) {
         /* The distinct values first (few: roots share their affix sets). */
-        for (size_t i = 0; i < c.n; i++)
-            vals[i] = c.refs[i].val;
-        qsort(vals, c.n, sizeof *vals, u32_cmp);
-        for (size_t i = 0; i < c.n; i++)
-            if (nvals == 0 || vals[nvals - 1] != vals[i])
-                vals[nvals++] = vals[i];
+        nvals = distinct_vals(&c, vals);
         wbuf_put_varint(out, nvals);
         for (size_t i = 0; i < nvals; i++)
             wbuf_put_varint(out, vals[i]);
@@ -571,13 +580,7 @@ void wordlist_index_encode(const wordset *s, wbuf *out)
     }
     wordset_each(s, collect_one, &c);
     qsort(c.refs, c.n, sizeof *c.refs, keyref_cmp);
-    size_t nvals = 0;
-    for (size_t i = 0; i < c.n; i++)
-        vals[i] = c.refs[i].val;
-    qsort(vals, c.n, sizeof *vals, u32_cmp);
-    for (size_t i = 0; i < c.n; i++)
-        if (nvals == 0 || vals[nvals - 1] != vals[i])
-            vals[nvals++] = vals[i];
+    size_t nvals = distinct_vals(&c, vals);
     uint32_t first[257];
     size_t nrest = 0;
     int next_byte = 0;           /* first[] entries set so far */
