@@ -405,6 +405,31 @@ bool qexec_tree_match(qexec *x, const qtree *t, uint32_t doc, double *score)
     return tree_match(x, t, doc, score);
 }
 
+/* Whether d matches one of the excluded (NOT) clauses among kids (their
+ * cursors are moved forward to d). */
+static bool excluded_doc(qexec *x, const qtree *const *kids, size_t nk, uint32_t d)
+{
+    for (size_t i = 0; i < nk; i++) {
+        if (kids[i]->occur != QO_NOT)
+            continue;
+        double s;
+        if (leaf_match(x, &x->plan->leaves[kids[i]->leaf], d, &s, NULL))
+            return true;
+    }
+    return false;
+}
+
+/* Term leaf l's contribution to d through its cursor c, moved forward to
+ * d: 0 when d is not in the list or does not match (*ok false). */
+static inline double probe_leaf(qexec *x, const qleaf *l, qcur *c, uint32_t d, bool *ok)
+{
+    *ok = false;
+    if (cur_seek(c, d) != d)
+        return 0.0;
+    double tfw = cur_tfw(&x->p, l->title, c, ok);
+    return *ok ? bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d))) : 0.0;
+}
+
 /* ---- the heap ---------------------------------------------------------- */
 
 static inline bool better(const qexec *x, const qhit *a, const qhit *b)
@@ -738,14 +763,7 @@ static int count_flat(qexec *x, const qtree *const *kids, size_t nk)
             v &= v - 1;
             if (filters && !doc_ok(x, d))
                 continue;
-            bool excluded = false;
-            for (size_t i = 0; i < nk && !excluded; i++) {
-                if (kids[i]->occur != QO_NOT)
-                    continue;
-                double s;
-                excluded = leaf_match(x, &x->plan->leaves[kids[i]->leaf], d, &s, NULL);
-            }
-            if (!excluded)
+            if (!excluded_doc(x, kids, nk, d))
                 x->total++;
         }
     }
@@ -1116,23 +1134,12 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
                 }
                 qleaf *l = &leaves[ord[j]];
                 qcur *cj = &l->cur[0];
-                double s = 0.0;
-                if (cur_seek(cj, d) == d) {
-                    bool okj;
-                    double w = cur_tfw(&x->p, l->title, cj, &okj);
-                    if (okj)
-                        s = bm25_term(&x->p, l->idf, w, bm25_norm(&x->p, seg_doc_len(x->r, d)));
-                }
+                bool okj;
+                double s = probe_leaf(x, l, cj, d, &okj);
                 contrib[ord[j]] = s;
                 sum += s;
             }
-            for (size_t j = 0; j < nk && !pruned && has_not; j++) {
-                if (kids[j]->occur != QO_NOT)
-                    continue;
-                double s;
-                pruned = leaf_match(x, &leaves[kids[j]->leaf], d, &s, NULL);
-            }
-            if (pruned)
+            if (pruned || (has_not && excluded_doc(x, kids, nk, d)))
                 continue;
             double score = 0.0;
             for (size_t j = 0; j < nk; j++)
@@ -1307,16 +1314,8 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
                         pruned = true;
                         break;
                     }
-                    qleaf *l = &leaves[ord[j]];
-                    qcur *c = oc[j];
-                    double s = 0.0;
-                    if (cur_seek(c, d) == d) {
-                        bool ok;
-                        double tfw = cur_tfw(&x->p, l->title, c, &ok);
-                        if (ok)
-                            s = bm25_term(&x->p, l->idf, tfw,
-                                          bm25_norm(&x->p, seg_doc_len(x->r, d)));
-                    }
+                    bool ok;
+                    double s = probe_leaf(x, &leaves[ord[j]], oc[j], d, &ok);
                     contrib[ord[j]] = s;
                     sum += s;
                 }
@@ -1324,13 +1323,7 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
             /* Every contribution known: their sum bounds the score. */
             if (pruned || sum * BM25_SLACK < theta)
                 continue;
-            for (size_t i = 0; i < nk && !pruned && has_not; i++) {
-                if (kids[i]->occur != QO_NOT)
-                    continue;
-                double s;
-                pruned = leaf_match(x, &leaves[kids[i]->leaf], d, &s, NULL);
-            }
-            if (pruned)
+            if (has_not && excluded_doc(x, kids, nk, d))
                 continue;
             double score = 0.0;
             for (size_t i = 0; i < ns; i++)
@@ -1541,29 +1534,17 @@ static int run_maxscore(qexec *x)
                         break;
                     }
                     qleaf *l = &leaves[ord[i]];
-                    qcur *c = &l->cur[0];
-                    double s = 0.0;
-                    if (cur_seek(c, d) == d) {
-                        bool ok;
-                        double tfw = cur_tfw(&x->p, l->title, c, &ok);
-                        any |= ok;
-                        if (ok)
-                            s = bm25_term(&x->p, l->idf, tfw, norm);
-                    }
+                    bool ok;
+                    double s = probe_leaf(x, l, &l->cur[0], d, &ok);
+                    any |= ok;
                     contrib[ord[i]] = s;
                     sum += s;
                 }
             }
             if (!pruned && !any)
                 pruned = true;   /* only title terms present outside the title */
-            if (!pruned && has_not) {
-                for (size_t i = 0; i < nk && !pruned; i++) {
-                    if (kids[i]->occur != QO_NOT)
-                        continue;
-                    double s;
-                    pruned = leaf_match(x, &leaves[kids[i]->leaf], d, &s, NULL);
-                }
-            }
+            if (!pruned && has_not)
+                pruned = excluded_doc(x, kids, nk, d);
             if (!pruned) {
                 double score = 0.0;
                 for (size_t i = 0; i < nk; i++)
