@@ -136,3 +136,37 @@ int cli_parse_index_quiet(const char *cmd, const char *usage, void (*help)(void)
     *first = optind;
     return -1;
 }
+
+int cli_open_analyzer(const warta_analyzer_options *opts, warta_analyzer **out)
+{
+    char err[512] = "";
+    int rc = warta_analyzer_open(out, opts, err, sizeof err);
+    if (rc != 0) {
+        cli_error("%s", err[0] ? err : warta_strerror(rc));
+        return cli_exit_code(rc);
+    }
+    return EXIT_OK;
+}
+
+int cli_each_stdin_line(const char *cmd, int (*fn)(void *ctx, const char *line, size_t len),
+                        void *ctx)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int ex = EXIT_OK;
+    while (ex == EXIT_OK && (n = getline(&line, &cap, stdin)) >= 0) {
+        size_t len = (size_t)n;
+        if (len && line[len - 1] == '\n')
+            len--;
+        if (len && line[len - 1] == '\r')
+            len--;
+        ex = fn(ctx, line, len);
+    }
+    free(line);
+    if (ex == EXIT_OK && ferror(stdin)) {
+        cli_error("%s: -: cannot read standard input", cmd);
+        ex = EXIT_IO;
+    }
+    return ex;
+}

@@ -65,6 +65,16 @@ int cli_bad_option(const char *cmd, const char *usage, char **argv);
 int cli_parse_index_quiet(const char *cmd, const char *usage, void (*help)(void),
                           int argc, char **argv, const char **dir, bool *quiet, int *first);
 
+/* Opens an analyzer with opts into *out; on failure reports it in one line
+ * and returns the exit code (EXIT_OK when opened). */
+int cli_open_analyzer(const warta_analyzer_options *opts, warta_analyzer **out);
+
+/* Calls fn on each line of standard input (without its "\n" or "\r\n")
+ * until it returns another code than EXIT_OK; a read error is reported as
+ * "CMD: -: cannot read standard input" (EXIT_IO).  Returns the last code. */
+int cli_each_stdin_line(const char *cmd, int (*fn)(void *ctx, const char *line, size_t len),
+                        void *ctx);
+
 /* Each subcommand: argv[0] is the subcommand's name. */
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);

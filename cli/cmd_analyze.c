@@ -164,6 +164,17 @@ static int analyze_one(warta_analyzer *a, analyze_out *o, const char *text, size
     return 0;
 }
 
+typedef struct analyze_line_ctx {
+    warta_analyzer *a;
+    analyze_out *o;
+} analyze_line_ctx;
+
+static int analyze_line(void *ctx, const char *line, size_t len)
+{
+    analyze_line_ctx *lc = ctx;
+    return analyze_one(lc->a, lc->o, line, len);
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     enum { OPT_HELP = 256, OPT_VERSION, OPT_NO_STEM, OPT_KEEP, OPT_JSON, OPT_NO_LEX, OPT_LEX,
@@ -204,12 +215,9 @@ int cmd_analyze(int argc, char **argv)
         }
     }
     warta_analyzer *a;
-    char err[512] = "";
-    int rc = warta_analyzer_open(&a, &opts, err, sizeof err);
-    if (rc != 0) {
-        cli_error("%s", err[0] ? err : warta_strerror(rc));
-        return cli_exit_code(rc);
-    }
+    int code = cli_open_analyzer(&opts, &a);
+    if (code != EXIT_OK)
+        return code;
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     analyze_out o = {0};
@@ -236,22 +244,8 @@ int cmd_analyze(int argc, char **argv)
             free(text);
         }
     } else {
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while (ex == EXIT_OK && (n = getline(&line, &cap, stdin)) >= 0) {
-            size_t len = (size_t)n;
-            if (len && line[len - 1] == '\n')
-                len--;
-            if (len && line[len - 1] == '\r')
-                len--;
-            ex = analyze_one(a, &o, line, len);
-        }
-        free(line);
-        if (ex == EXIT_OK && ferror(stdin)) {
-            cli_error("analyze: -: cannot read standard input");
-            ex = EXIT_IO;
-        }
+        analyze_line_ctx lc = {a, &o};
+        ex = cli_each_stdin_line("analyze", analyze_line, &lc);
     }
     free(o.line);
     warta_analyzer_close(a);

@@ -49,6 +49,11 @@ static int stem_one(warta_analyzer *a, const char *w, size_t n)
     return EXIT_OK;
 }
 
+static int stem_line(void *ctx, const char *line, size_t len)
+{
+    return stem_one(ctx, line, len);
+}
+
 int cmd_stem(int argc, char **argv)
 {
     enum { OPT_HELP = 256, OPT_VERSION, OPT_NO_LEX, OPT_LEX };
@@ -79,12 +84,9 @@ int cmd_stem(int argc, char **argv)
         }
     }
     warta_analyzer *a;
-    char err[512] = "";
-    int rc = warta_analyzer_open(&a, &opts, err, sizeof err);
-    if (rc != 0) {
-        cli_error("%s", err[0] ? err : warta_strerror(rc));
-        return cli_exit_code(rc);
-    }
+    int code = cli_open_analyzer(&opts, &a);
+    if (code != EXIT_OK)
+        return code;
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     int ex = EXIT_OK;
@@ -92,16 +94,7 @@ int cmd_stem(int argc, char **argv)
         for (int i = optind; i < argc && ex == EXIT_OK; i++)
             ex = stem_one(a, argv[i], strlen(argv[i]));
     } else {
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while (ex == EXIT_OK && (n = getline(&line, &cap, stdin)) >= 0) {
-            size_t len = (size_t)n;
-            if (len && line[len - 1] == '\n')
-                len--;
-            ex = stem_one(a, line, len);
-        }
-        free(line);
+        ex = cli_each_stdin_line("stem", stem_line, a);
     }
     warta_analyzer_close(a);
     if (fflush(stdout) != 0 && ex == EXIT_OK) {
