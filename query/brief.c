@@ -187,19 +187,6 @@ int brief_head(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_
     return 0;
 }
 
-static uint32_t find_block(const seg_reader *r, uint32_t doc)
-{
-    uint32_t lo = 0, hi = r->ds_nblocks;
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (le32_get(r->ds_index + (size_t)mid * FMT_STORE_ENTRY + 16) <= doc)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 int brief_get(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_doc *out)
 {
     if (seg >= c->nseg)
@@ -215,7 +202,7 @@ int brief_get(brief_cache *c, uint32_t seg, uint32_t doc, wbuf *scratch, brief_d
     }
     if (atomic_load_explicit(&c->bytes, memory_order_relaxed) > BRIEF_BUDGET)
         return WARTA_ENOTFOUND;
-    uint32_t b = find_block(r, doc);
+    uint32_t b = docstore_block_of(r, doc);
     const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
     uint32_t first = le32_get(e + 16), n = le32_get(e + 20);
     if (!docstore_entry_ok(r, b) || doc < first || doc - first >= n || n > seg_ndocs(r) - first) {

@@ -520,8 +520,7 @@ int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch)
     return 0;
 }
 
-/* The block holding doc: the last with first_doc <= doc. */
-static uint32_t find_store_block(const seg_reader *r, uint32_t doc)
+uint32_t docstore_block_of(const seg_reader *r, uint32_t doc)
 {
     uint32_t lo = 0, hi = r->ds_nblocks;
     while (hi - lo > 1) {
@@ -540,7 +539,7 @@ int seg_doc_fetch(seg_reader *r, uint32_t doc, wbuf *scratch, seg_doc *out)
         return WARTA_EINVAL;
     if (seg_reader_failed(r))
         return WARTA_ECORRUPT;   /* a per-document chunk failed: the message is set */
-    uint32_t b = find_store_block(r, doc);
+    uint32_t b = docstore_block_of(r, doc);
     const uint8_t *e = r->ds_index + (size_t)b * FMT_STORE_ENTRY;
     uint32_t first = le32_get(e + 16), n = le32_get(e + 20);
     /* the search read entries not yet checked: this one must pass and

@@ -222,6 +222,15 @@ bool docstore_entry_ok(const seg_reader *r, uint32_t b);
  * WARTA_ECORRUPT with the message set. */
 int docstore_check_index(seg_reader *r);
 
+/* The store block holding doc: the last whose first document is <= doc
+ * (r has at least one block). */
+uint32_t docstore_block_of(const seg_reader *r, uint32_t doc);
+
+/* Formats an error into errmsg (when given) and returns rc: the openers'
+ * (segread.c, manifest.c) way of failing with a message. */
+int fmt_fail(char *errmsg, size_t errlen, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Decompresses block b of r into scratch (checks its checksum). */
 int docstore_load_block(seg_reader *r, uint32_t b, wbuf *scratch);
 

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -21,20 +20,6 @@
 #include <unistd.h>
 
 int commit_crash_step = 0;
-
-static int fail(char *errmsg, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *errmsg, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (errmsg && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errmsg, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 static int io_code(int e)
 {
@@ -47,8 +32,8 @@ static int read_file(const char *path, wbuf *out, char *errmsg, size_t errlen)
     wbuf_reset(out);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return fail(errmsg, errlen, errno == ENOENT ? WARTA_ENOTFOUND : WARTA_EIO,
-                    "%s: cannot open: %s", path, strerror(errno));
+        return fmt_fail(errmsg, errlen, errno == ENOENT ? WARTA_ENOTFOUND : WARTA_EIO,
+                        "%s: cannot open: %s", path, strerror(errno));
     /* one buffer of the file's size (plus one byte to see the end): no
      * regrowing and copying */
     struct stat st;
@@ -64,7 +49,7 @@ static int read_file(const char *path, wbuf *out, char *errmsg, size_t errlen)
         if (n < 0) {
             int e = errno;
             close(fd);
-            return fail(errmsg, errlen, WARTA_EIO, "%s: cannot read: %s", path, strerror(e));
+            return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: cannot read: %s", path, strerror(e));
         }
         if (n == 0)
             break;
@@ -106,26 +91,27 @@ static int write_tmp(const char *dir, const char *name, const void *p, size_t le
 {
     char path[4200], tmp[4210];
     if (!fmt_path(path, sizeof path, dir, name))
-        return fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
+        return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        return fail(errmsg, errlen, io_code(errno), "%s: cannot create: %s", tmp, strerror(errno));
+        return fmt_fail(errmsg, errlen, io_code(errno),
+                        "%s: cannot create: %s", tmp, strerror(errno));
     if (write_all(fd, p, len) != 0 || fsync(fd) != 0) {
         int e = errno;
         close(fd);
         unlink(tmp);
-        return fail(errmsg, errlen, io_code(e), "%s: cannot write: %s", tmp, strerror(e));
+        return fmt_fail(errmsg, errlen, io_code(e), "%s: cannot write: %s", tmp, strerror(e));
     }
     if (close(fd) != 0) {
         int e = errno;
         unlink(tmp);
-        return fail(errmsg, errlen, io_code(e), "%s: cannot write: %s", tmp, strerror(e));
+        return fmt_fail(errmsg, errlen, io_code(e), "%s: cannot write: %s", tmp, strerror(e));
     }
     if (rename_too && rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return fail(errmsg, errlen, io_code(e), "%s: cannot rename: %s", tmp, strerror(e));
+        return fmt_fail(errmsg, errlen, io_code(e), "%s: cannot rename: %s", tmp, strerror(e));
     }
     return 0;
 }
@@ -168,19 +154,20 @@ int manifest_decode(manifest *m, const uint8_t *p, size_t len, char *errmsg, siz
 {
     memset(m, 0, sizeof *m);
     if (len < 48 || memcmp(p, FMT_MAN_MAGIC, 8) != 0)
-        return fail(errmsg, errlen, WARTA_ECORRUPT, "not a warta manifest (bad magic)");
+        return fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "not a warta manifest (bad magic)");
     if (le32_get(p + 8) != FMT_VERSION)
-        return fail(errmsg, errlen, WARTA_EFORMAT, "format version %u, this warta reads %u "
-                    "(rebuild the index with this version)", le32_get(p + 8), FMT_VERSION);
+        return fmt_fail(errmsg, errlen, WARTA_EFORMAT, "format version %u, this warta reads %u "
+                        "(rebuild the index with this version)", le32_get(p + 8), FMT_VERSION);
     if (wcrc32(0, p, len - 4) != le32_get(p + len - 4))
-        return fail(errmsg, errlen, WARTA_ECORRUPT, "fails its checksum (truncated or damaged)");
+        return fmt_fail(errmsg, errlen, WARTA_ECORRUPT,
+                        "fails its checksum (truncated or damaged)");
     m->generation = le64_get(p + 16);
     m->next_id = le64_get(p + 24);
     m->analyzer_crc = le32_get(p + 32);
     uint32_t n = le32_get(p + 36);
     size_t need = 40 + (size_t)n * MAN_SEG_ENTRY + 4 + 4;
     if (n > (len - 48) / MAN_SEG_ENTRY || need > len)
-        return fail(errmsg, errlen, WARTA_ECORRUPT, "segment list is malformed");
+        return fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "segment list is malformed");
     m->segs = wcalloc((size_t)n + 1, sizeof *m->segs);
     if (!m->segs)
         return WARTA_ENOMEM;
@@ -197,14 +184,14 @@ int manifest_decode(manifest *m, const uint8_t *p, size_t len, char *errmsg, siz
             dup |= m->segs[k].id == s->id;
         if (s->ndeleted > s->ndocs || s->id >= m->next_id || s->id == 0 || dup) {
             manifest_free(m);
-            return fail(errmsg, errlen, WARTA_ECORRUPT, "segment list is malformed");
+            return fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "segment list is malformed");
         }
     }
     m->nsegs = n;
     uint32_t bl = le32_get(q);
     if (bl != len - need) {
         manifest_free(m);
-        return fail(errmsg, errlen, WARTA_ECORRUPT, "build information is malformed");
+        return fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "build information is malformed");
     }
     m->build_info = wstrndup((const char *)q + 4, bl);
     if (!m->build_info) {
@@ -219,17 +206,17 @@ int manifest_read(manifest *m, const char *dir, char *errmsg, size_t errlen)
     memset(m, 0, sizeof *m);
     char path[4200];
     if (!fmt_path(path, sizeof path, dir, FMT_MANIFEST))
-        return fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
+        return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
     wbuf b = WBUF_INIT;
     int rc = read_file(path, &b, errmsg, errlen);
     if (rc == WARTA_ENOTFOUND) {
         struct stat st;
         if (stat(dir, &st) != 0)
-            fail(errmsg, errlen, rc, "%s: no such index (create it with 'warta index -i %s "
-                 "PATH...')", dir, dir);
+            fmt_fail(errmsg, errlen, rc, "%s: no such index (create it with 'warta index -i %s "
+                     "PATH...')", dir, dir);
         else
-            fail(errmsg, errlen, rc, "%s: not a warta index (no manifest; create it with "
-                 "'warta index')", dir);
+            fmt_fail(errmsg, errlen, rc, "%s: not a warta index (no manifest; create it with "
+                     "'warta index')", dir);
     }
     if (rc) {
         wbuf_free(&b);
@@ -239,7 +226,7 @@ int manifest_read(manifest *m, const char *dir, char *errmsg, size_t errlen)
     rc = manifest_decode(m, (const uint8_t *)b.data, b.len, detail, sizeof detail);
     wbuf_free(&b);
     if (rc && rc != WARTA_ENOMEM)
-        fail(errmsg, errlen, rc, "%s: %s", path, detail);
+        fmt_fail(errmsg, errlen, rc, "%s: %s", path, detail);
     return rc;
 }
 
@@ -277,24 +264,25 @@ int analyzer_file_read(const char *dir, wbuf *blob, uint32_t *crc, char *errmsg,
 {
     char path[4200];
     if (!fmt_path(path, sizeof path, dir, FMT_ANALYZER))
-        return fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
+        return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
     wbuf b = WBUF_INIT;
     int rc = read_file(path, &b, errmsg, errlen);
     if (rc == WARTA_ENOTFOUND)
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: missing (the index is damaged; rebuild it)",
-                  path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT,
+                      "%s: missing (the index is damaged; rebuild it)",
+                      path);
     if (rc) {
         wbuf_free(&b);
         return rc;
     }
     const uint8_t *p = (const uint8_t *)b.data;
     if (b.len < 28 || memcmp(p, FMT_ANA_MAGIC, 8) != 0)
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta analyzer file", path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta analyzer file", path);
     else if (le32_get(p + 8) != FMT_VERSION)
-        rc = fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
-                  "(rebuild the index with this version)", path, le32_get(p + 8), FMT_VERSION);
+        rc = fmt_fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
+                      "(rebuild the index with this version)", path, le32_get(p + 8), FMT_VERSION);
     else if (le64_get(p + 16) != b.len - 28 || wcrc32(0, p, b.len - 4) != le32_get(p + b.len - 4))
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or fails its checksum", path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or fails its checksum", path);
     if (!rc) {
         /* the payload moved to the front of the buffer read, which becomes
          * the blob (no second buffer) */
@@ -317,23 +305,23 @@ int analyzer_file_map(const char *dir, const uint8_t **map, size_t *map_len, uin
     *map_len = 0;
     char path[4200];
     if (!fmt_path(path, sizeof path, dir, FMT_ANALYZER))
-        return fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
+        return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
-            return fail(errmsg, errlen, WARTA_ECORRUPT, "%s: missing (the index is damaged; "
-                        "rebuild it)", path);
-        return fail(errmsg, errlen, WARTA_EIO, "%s: cannot open: %s", path, strerror(errno));
+            return fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: missing (the index is damaged; "
+                            "rebuild it)", path);
+        return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: cannot open: %s", path, strerror(errno));
     }
     struct stat st;
     int rc = 0;
     void *m = MAP_FAILED;
     if (fstat(fd, &st) != 0)
-        rc = fail(errmsg, errlen, WARTA_EIO, "%s: %s", path, strerror(errno));
+        rc = fmt_fail(errmsg, errlen, WARTA_EIO, "%s: %s", path, strerror(errno));
     else if (st.st_size < 28)
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta analyzer file", path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta analyzer file", path);
     else if ((m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
-        rc = fail(errmsg, errlen, WARTA_EIO, "%s: cannot map: %s", path, strerror(errno));
+        rc = fmt_fail(errmsg, errlen, WARTA_EIO, "%s: cannot map: %s", path, strerror(errno));
     close(fd);
     if (rc)
         return rc;
@@ -342,12 +330,12 @@ int analyzer_file_map(const char *dir, const uint8_t **map, size_t *map_len, uin
     const uint8_t *p = m;
     size_t len = (size_t)st.st_size;
     if (memcmp(p, FMT_ANA_MAGIC, 8) != 0)
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta analyzer file", path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta analyzer file", path);
     else if (le32_get(p + 8) != FMT_VERSION)
-        rc = fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
-                  "(rebuild the index with this version)", path, le32_get(p + 8), FMT_VERSION);
+        rc = fmt_fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
+                      "(rebuild the index with this version)", path, le32_get(p + 8), FMT_VERSION);
     else if (le64_get(p + 16) != len - 28 || wcrc32(0, p, len - 4) != le32_get(p + len - 4))
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or fails its checksum", path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or fails its checksum", path);
     if (rc) {
         munmap(m, len);
         return rc;
@@ -395,8 +383,8 @@ int commit_publish(const char *dir, const manifest *m, const commit_del *dels, s
     if (commit_crash_step == 2)
         return COMMIT_CRASHED;
     if (fmt_fsync_dir(dir) != 0)
-        return fail(errmsg, errlen, WARTA_EIO, "%s: cannot sync the directory: %s", dir,
-                    strerror(errno));
+        return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: cannot sync the directory: %s", dir,
+                        strerror(errno));
     if (commit_crash_step == 3)
         return COMMIT_CRASHED;
     wbuf b = WBUF_INIT;
@@ -430,13 +418,13 @@ int commit_publish(const char *dir, const manifest *m, const commit_del *dels, s
     if (rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return fail(errmsg, errlen, io_code(e), "%s: cannot rename: %s", tmp, strerror(e));
+        return fmt_fail(errmsg, errlen, io_code(e), "%s: cannot rename: %s", tmp, strerror(e));
     }
     if (commit_crash_step == 6)
         return COMMIT_CRASHED;
     if (fmt_fsync_dir(dir) != 0)
-        return fail(errmsg, errlen, WARTA_EIO, "%s: cannot sync the directory: %s", dir,
-                    strerror(errno));
+        return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: cannot sync the directory: %s", dir,
+                        strerror(errno));
     if (commit_crash_step == 7)
         return COMMIT_CRASHED;
     return 0;
@@ -515,10 +503,11 @@ int lock_acquire(const char *dir, int *out, char *errmsg, size_t errlen)
     *out = -1;
     char path[4200];
     if (!fmt_path(path, sizeof path, dir, FMT_LOCK))
-        return fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
+        return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
-        return fail(errmsg, errlen, io_code(errno), "%s: cannot open: %s", path, strerror(errno));
+        return fmt_fail(errmsg, errlen, io_code(errno),
+                        "%s: cannot open: %s", path, strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int e = errno;
         char buf[32] = {0};
@@ -526,10 +515,11 @@ int lock_acquire(const char *dir, int *out, char *errmsg, size_t errlen)
         close(fd);
         if (e == EWOULDBLOCK) {
             long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
-            return fail(errmsg, errlen, WARTA_ELOCKED, "%s: index is locked by PID %ld (another "
-                        "warta is writing it; wait for it to finish)", dir, pid);
+            return fmt_fail(errmsg, errlen, WARTA_ELOCKED,
+                            "%s: index is locked by PID %ld (another "
+                            "warta is writing it; wait for it to finish)", dir, pid);
         }
-        return fail(errmsg, errlen, WARTA_EIO, "%s: cannot lock: %s", path, strerror(e));
+        return fmt_fail(errmsg, errlen, WARTA_EIO, "%s: cannot lock: %s", path, strerror(e));
     }
     /* the flock dies with its process, so a stale lock file is simply
      * taken over: record our PID for the next one to name */
@@ -539,7 +529,7 @@ int lock_acquire(const char *dir, int *out, char *errmsg, size_t errlen)
     if (ftruncate(fd, 0) != 0 || (wn = pwrite(fd, buf, (size_t)len, 0)) != len) {
         int e = wn >= 0 ? ENOSPC : errno; /* a short write sets no errno */
         close(fd);
-        return fail(errmsg, errlen, io_code(e), "%s: cannot write: %s", path, strerror(e));
+        return fmt_fail(errmsg, errlen, io_code(e), "%s: cannot write: %s", path, strerror(e));
     }
     *out = fd;
     return 0;

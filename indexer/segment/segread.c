@@ -31,10 +31,7 @@ const char *seg_reader_errmsg(const seg_reader *r)
     return r->errmsg;
 }
 
-static int fail(char *errmsg, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *errmsg, size_t errlen, int rc, const char *fmt, ...)
+int fmt_fail(char *errmsg, size_t errlen, int rc, const char *fmt, ...)
 {
     if (errmsg && errlen) {
         va_list ap;
@@ -117,8 +114,8 @@ int seg_read_deletions(const char *path, uint64_t id, uint32_t ndocs, uint8_t **
     *bits = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(errmsg, errlen, errno == ENOENT ? WARTA_ENOTFOUND : WARTA_EIO,
-                    "%s: cannot open: %s", path, strerror(errno));
+        return fmt_fail(errmsg, errlen, errno == ENOENT ? WARTA_ENOTFOUND : WARTA_EIO,
+                        "%s: cannot open: %s", path, strerror(errno));
     size_t nb = ((size_t)ndocs + 7) / 8;
     size_t want = 32 + nb + 4;
     uint8_t *buf = wmalloc(want + 1);
@@ -130,14 +127,14 @@ int seg_read_deletions(const char *path, uint64_t id, uint32_t ndocs, uint8_t **
     fclose(f);
     int rc = 0;
     if (got < 12 || memcmp(buf, FMT_DEL_MAGIC, 8) != 0)
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta deletion file", path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta deletion file", path);
     else if (le32_get(buf + 8) != FMT_VERSION)
-        rc = fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
-                  "(rebuild the index)", path, le32_get(buf + 8), FMT_VERSION);
+        rc = fmt_fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
+                      "(rebuild the index)", path, le32_get(buf + 8), FMT_VERSION);
     else if (got != want || wcrc32(0, buf, want - 4) != le32_get(buf + want - 4))
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or fails its checksum", path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or fails its checksum", path);
     else if (le64_get(buf + 16) != id || le32_get(buf + 24) != ndocs)
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: belongs to another segment", path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: belongs to another segment", path);
     if (rc) {
         wfree(buf);
         return rc;
@@ -147,7 +144,7 @@ int seg_read_deletions(const char *path, uint64_t id, uint32_t ndocs, uint8_t **
         count += (uint32_t)__builtin_popcount(buf[32 + i]);
     if (count != le32_get(buf + 28) || (ndocs % 8 && (buf[32 + nb - 1] >> (ndocs % 8)))) {
         wfree(buf);
-        return fail(errmsg, errlen, WARTA_ECORRUPT, "%s: deletion count does not match", path);
+        return fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: deletion count does not match", path);
     }
     memmove(buf, buf + 32, nb);
     *bits = buf;
@@ -166,17 +163,19 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
     int rc = 0;
     const uint8_t *p = r->map;
     if (memcmp(p, FMT_SEG_MAGIC, 8) != 0) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: not a warta segment (bad magic)", r->path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT,
+                      "%s: not a warta segment (bad magic)", r->path);
         return rc;
     }
     if (le32_get(p + 8) != FMT_VERSION) {
-        rc = fail(errmsg, errlen, WARTA_EFORMAT, "%s: format version %u, this warta reads %u "
-                  "(rebuild the index with this version)", r->path, le32_get(p + 8), FMT_VERSION);
+        rc = fmt_fail(errmsg, errlen, WARTA_EFORMAT,
+                      "%s: format version %u, this warta reads %u (rebuild the index with this "
+                      "version)", r->path, le32_get(p + 8), FMT_VERSION);
         return rc;
     }
     if (le64_get(p + 16) != id) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: segment number does not match its name",
-                  r->path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: segment number does not match its name",
+                      r->path);
         return rc;
     }
     const uint8_t *t = p + r->map_len - FMT_TRAILER_LEN;
@@ -185,8 +184,9 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
     if (memcmp(t + 16, FMT_SEG_TAIL, 8) != 0 || toc_off < FMT_HEADER_LEN ||
         toc_off > r->map_len - FMT_TRAILER_LEN || toc_len != r->map_len - FMT_TRAILER_LEN - toc_off ||
         toc_len < 40 || wcrc32(0, p + toc_off, toc_len) != toc_crc) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated or damaged (bad trailer or table "
-                  "of contents; rebuild the index)", r->path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT,
+                      "%s: truncated or damaged (bad trailer or table "
+                      "of contents; rebuild the index)", r->path);
         return rc;
     }
     const uint8_t *toc = p + toc_off;
@@ -197,7 +197,8 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
     r->npositions = le64_get(toc + 24);
     r->sum_dl = le64_get(toc + 32);
     if ((uint64_t)nsec * FMT_TOC_ENTRY != toc_len - 40 || r->ndocs == UINT32_MAX) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: table of contents is malformed", r->path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT,
+                      "%s: table of contents is malformed", r->path);
         return rc;
     }
     toc_entry sec[SEC_COUNT];
@@ -208,8 +209,8 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
         toc_entry x = {le32_get(e), le32_get(e + 4), le64_get(e + 8), le64_get(e + 16)};
         if (x.kind == 0 || x.kind >= SEC_COUNT || seen[x.kind] || x.off < FMT_HEADER_LEN ||
             x.off > toc_off || x.len > toc_off - x.off) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: table of contents is malformed",
-                      r->path);
+            rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: table of contents is malformed",
+                          r->path);
             return rc;
         }
         seen[x.kind] = true;
@@ -217,7 +218,7 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
     }
     for (int k = 1; k < SEC_COUNT; k++) {
         if (!seen[k]) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d missing", r->path, k);
+            rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d missing", r->path, k);
             return rc;
         }
         /* small sections are checked now; postings, positions, dictionary
@@ -229,8 +230,8 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
                    k != SEC_DATE && k != SEC_SRC && k != SEC_DICT_INDEX && k != SEC_DICT_KEYS &&
                    k != SEC_STORE_INDEX;
         if (now && wcrc32(0, p + sec[k].off, sec[k].len) != sec[k].crc) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d fails its checksum "
-                      "(the index is damaged; rebuild it)", r->path, k);
+            rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: section %d fails its checksum "
+                          "(the index is damaged; rebuild it)", r->path, k);
             return rc;
         }
     }
@@ -239,8 +240,8 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
         sec[SEC_SRC].len != 4 * n || sec[SEC_IDS].len != (uint64_t)FMT_ID_ENTRY * n ||
         sec[SEC_DOC_CRCS].len != 4 * ((n + (1u << SEG_DOC_CHUNK_BITS) - 1) >> SEG_DOC_CHUNK_BITS) ||
         sec[SEC_DICT_INDEX].len % FMT_DICT_ENTRY != 0 || (n && sec[SEC_DL].off % 4)) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: per-document sections have wrong sizes",
-                  r->path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: per-document sections have wrong sizes",
+                      r->path);
         return rc;
     }
     r->dl = p + sec[SEC_DL].off;
@@ -277,24 +278,24 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
                            p + sec[SEC_HEADS].off, sec[SEC_HEADS].len);
     if (rc) {
         if (rc == WARTA_ECORRUPT)
-            fail(errmsg, errlen, rc, "%s: ids and titles index is malformed", r->path);
+            fmt_fail(errmsg, errlen, rc, "%s: ids and titles index is malformed", r->path);
         return rc;
     }
     if (r->nterms != 0 && r->ndict_blocks == 0) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: dictionary missing", r->path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: dictionary missing", r->path);
         return rc;
     }
     rc = dict_reader_init(r);
     if (rc) {
         if (rc == WARTA_ECORRUPT)
-            fail(errmsg, errlen, rc, "%s: dictionary index is malformed", r->path);
+            fmt_fail(errmsg, errlen, rc, "%s: dictionary index is malformed", r->path);
         return rc;
     }
     /* sources */
     {
         const uint8_t *q = p + sec[SEC_SOURCES].off, *end = q + sec[SEC_SOURCES].len;
         if (end - q < 4 || le32_get(q) > (uint64_t)(end - q)) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source table is malformed", r->path);
+            rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source table is malformed", r->path);
             return rc;
         }
         r->nsources = le32_get(q);
@@ -308,8 +309,8 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
         for (uint32_t i = 0; i < r->nsources; i++) {
             uint64_t len;
             if (!varint_get(&q, end, &len) || len > (uint64_t)(end - q)) {
-                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source table is malformed",
-                          r->path);
+                rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: source table is malformed",
+                              r->path);
                 return rc;
             }
             r->source_name[i] = (const char *)q;
@@ -322,7 +323,7 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
     {
         const uint8_t *q = p + sec[SEC_STORE_INDEX].off, *end = q + sec[SEC_STORE_INDEX].len;
         if (end - q < 8) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
+            rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
             return rc;
         }
         r->ds_nblocks = le32_get(q);
@@ -330,11 +331,11 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
         q += 8;
         if ((uint64_t)r->ds_nblocks * FMT_STORE_ENTRY > (uint64_t)(end - q) ||
             r->ds_ndicts > 0xFFFF) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
+            rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
             return rc;
         }
         if ((r->ndocs > 0) != (r->ds_nblocks > 0) || r->ds_nblocks > r->ndocs) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
+            rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store index is malformed", r->path);
             return rc;
         }
         /* entries are checked when used (each has its own checksum; the
@@ -351,8 +352,9 @@ static int reader_parse(seg_reader *r, uint64_t id, char *errmsg, size_t errlen)
         }
         for (uint32_t i = 0; i < r->ds_ndicts; i++) {
             if (end - q < 8 || le32_get(q) > (uint64_t)(end - q - 8) || le32_get(q) > 32768) {
-                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: store dictionaries are malformed",
-                          r->path);
+                rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT,
+                              "%s: store dictionaries are malformed",
+                              r->path);
                 return rc;
             }
             r->ds_dict_len[i] = le32_get(q);
@@ -386,8 +388,8 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
     int rc = 0;
     r->fd = open(r->path, O_RDONLY | O_CLOEXEC);
     if (r->fd < 0) {
-        rc = fail(errmsg, errlen, errno == ENOENT ? WARTA_ENOTFOUND : WARTA_EIO,
-                  "%s: cannot open: %s", r->path, strerror(errno));
+        rc = fmt_fail(errmsg, errlen, errno == ENOENT ? WARTA_ENOTFOUND : WARTA_EIO,
+                      "%s: cannot open: %s", r->path, strerror(errno));
         goto out_close;
     }
     /* readers hold a shared lock: a writer deletes a file only when it can
@@ -396,18 +398,19 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
         ;
     struct stat st;
     if (fstat(r->fd, &st) != 0) {
-        rc = fail(errmsg, errlen, WARTA_EIO, "%s: %s", r->path, strerror(errno));
+        rc = fmt_fail(errmsg, errlen, WARTA_EIO, "%s: %s", r->path, strerror(errno));
         goto out_close;
     }
     if ((uint64_t)st.st_size < FMT_HEADER_LEN + FMT_TRAILER_LEN + 40) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated (%lld bytes; rebuild the index)",
-                  r->path, (long long)st.st_size);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT,
+                      "%s: truncated (%lld bytes; rebuild the index)",
+                      r->path, (long long)st.st_size);
         goto out_close;
     }
     r->map_len = (size_t)st.st_size;
     void *m = mmap(NULL, r->map_len, PROT_READ, MAP_SHARED, r->fd, 0);
     if (m == MAP_FAILED) {
-        rc = fail(errmsg, errlen, WARTA_EIO, "%s: cannot map: %s", r->path, strerror(errno));
+        rc = fmt_fail(errmsg, errlen, WARTA_EIO, "%s: cannot map: %s", r->path, strerror(errno));
         goto out_close;
     }
     r->map = m;
@@ -418,7 +421,7 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
         char dn[96], dpath[4200];
         fmt_del_name(dn, sizeof dn, id, del_gen);
         if (!fmt_path(dpath, sizeof dpath, dir, dn)) {
-            rc = fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
+            rc = fmt_fail(errmsg, errlen, WARTA_EIO, "%s: path too long", dir);
             goto out_close;
         }
         rc = seg_read_deletions(dpath, id, r->ndocs, &r->deleted_owned, &r->ndeleted, errmsg,
@@ -432,7 +435,7 @@ int seg_reader_open(seg_reader **out, const char *dir, uint64_t id, uint64_t del
             for (uint32_t bits = r->deleted[byte]; bits; bits &= bits - 1)
                 r->live_dl -= seg_doc_len(r, byte * 8 + (uint32_t)__builtin_ctz(bits));
         if (seg_reader_failed(r)) {
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s", r->errmsg);
+            rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s", r->errmsg);
             goto out_close;
         }
     }
@@ -459,7 +462,7 @@ int seg_reader_open_bytes(seg_reader **out, const void *p, size_t len, uint64_t 
     }
     int rc = 0;
     if (len < FMT_HEADER_LEN + FMT_TRAILER_LEN + 40) {
-        rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated", r->path);
+        rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: truncated", r->path);
     } else {
         r->map = p;
         r->map_len = len;
@@ -595,8 +598,8 @@ int seg_snapshot_open(seg_snapshot **out, const char *dir, char *errmsg, size_t 
         uint32_t acrc = 0;
         rc = analyzer_file_map(dir, &s->ana_map, &s->ana_map_len, &acrc, errmsg, errlen);
         if (!rc && acrc != m.analyzer_crc)
-            rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s/%s: does not match the manifest",
-                      dir, FMT_ANALYZER);
+            rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s/%s: does not match the manifest",
+                          dir, FMT_ANALYZER);
         s->generation = m.generation;
         s->build_info = m.build_info;
         m.build_info = NULL;
@@ -609,8 +612,8 @@ int seg_snapshot_open(seg_snapshot **out, const char *dir, char *errmsg, size_t 
             s->nsegs++;
             seg_reader *r = s->segs[i];
             if (r->ndocs != m.segs[i].ndocs || r->ndeleted != m.segs[i].ndeleted)
-                rc = fail(errmsg, errlen, WARTA_ECORRUPT, "%s: does not match the manifest",
-                          r->path);
+                rc = fmt_fail(errmsg, errlen, WARTA_ECORRUPT, "%s: does not match the manifest",
+                              r->path);
             s->live_docs += r->ndocs - r->ndeleted;
             s->live_len += r->live_dl;
         }
