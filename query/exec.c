@@ -1182,17 +1182,32 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
 #define WIN_DOCS 2048
 #define WIN_LISTS 8
 
-typedef struct qwin {
-    double *cw;                  /* WIN_LISTS x WIN_DOCS contributions */
-    uint8_t *pm;                 /* WIN_DOCS: bit i when essential list i holds the document */
-    uint64_t *bm;                /* WIN_DOCS bits: documents with a nonzero pm */
-    double *acc;                 /* WIN_DOCS: sum of the document's contributions in cw, zero between windows */
-    double *rp;                  /* per bound-order position: prefix of block bounds */
-} qwin;
+struct qwin {
+    double cw[WIN_LISTS * WIN_DOCS]; /* contributions, one row per essential list */
+    double acc[WIN_DOCS];        /* sum of the document's contributions in cw, zero between windows */
+    uint64_t bm[WIN_DOCS / 64];  /* documents with a nonzero pm, zero between windows */
+    uint8_t pm[WIN_DOCS];        /* bit i when essential list i holds the document, zero between windows */
+};
+
+qwin *qwin_new(void)
+{
+    qwin *w = wmalloc(sizeof *w);
+    if (w) {
+        memset(w->acc, 0, sizeof w->acc);
+        memset(w->bm, 0, sizeof w->bm);
+        memset(w->pm, 0, sizeof w->pm);
+    }
+    return w;
+}
+
+void qwin_free(qwin *w)
+{
+    wfree(w);
+}
 
 static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint32_t *ord,
                        const uint32_t *qs, qcur **oc, size_t *ess_io, const double *pre, size_t ns,
-                       double *theta_io, bool has_not, qwin *w, uint32_t lo)
+                       double *theta_io, bool has_not, qwin *w, double *rp, uint32_t lo)
 {
     qleaf *leaves = x->plan->leaves;
     double *contrib = x->contrib;
@@ -1306,11 +1321,11 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
                 for (size_t j = 0; j < ess; j++) {
                     uint32_t last;
                     acc += block_ub(x, &leaves[ord[j]], ord[j], d, &last);
-                    w->rp[j] = acc;
+                    rp[j] = acc;
                 }
                 for (size_t j = ess; j-- > 0;) {
                     if (sum * BM25_SLACK + pre[j] < theta ||
-                        sum * BM25_SLACK + w->rp[j] * BM25_SLACK < theta) {
+                        sum * BM25_SLACK + rp[j] * BM25_SLACK < theta) {
                         pruned = true;
                         break;
                     }
@@ -1411,7 +1426,8 @@ static int run_maxscore(qexec *x)
     size_t region_ess = SIZE_MAX;   /* ess when the region was computed */
     double region_all = 0.0;        /* sum of every list's block bound there */
     double region_ne = 0.0;         /* of the non-essential lists' */
-    qwin win = {NULL, NULL, NULL, NULL, NULL}; /* window_pass()'s scratch, on first use */
+    qwin *win = x->win;            /* window_pass()'s scratch */
+    double *wrp = NULL;            /* and its prefixes of block bounds, on first use */
     /* rpre[i]: the sum of the block bounds there of the lists 0..i (in
      * bound order), which bounds what the non-essential lists 0..i can
      * still add to a document of the region (tighter than pre[i]). */
@@ -1427,17 +1443,22 @@ static int run_maxscore(qexec *x)
                     lo = oc[i]->doc;
             if (lo == SEG_END)
                 break;
-            if (!win.cw) {
-                win.cw = arena_alloc(x->arena, (size_t)WIN_LISTS * WIN_DOCS * sizeof *win.cw);
-                win.pm = arena_calloc(x->arena, WIN_DOCS, 1);
-                win.bm = arena_calloc(x->arena, WIN_DOCS / 64, sizeof *win.bm);
-                win.rp = arena_alloc(x->arena, ns * sizeof *win.rp);
-                win.acc = arena_calloc(x->arena, WIN_DOCS, sizeof *win.acc);
-                if (!win.cw || !win.pm || !win.bm || !win.rp || !win.acc)
+            if (!wrp) {
+                wrp = arena_alloc(x->arena, ns * sizeof *wrp);
+                if (!win) {
+                    /* No scratch kept across queries: one from the arena, zeroed. */
+                    win = arena_alloc(x->arena, sizeof *win);
+                    if (win) {
+                        memset(win->acc, 0, sizeof win->acc);
+                        memset(win->bm, 0, sizeof win->bm);
+                        memset(win->pm, 0, sizeof win->pm);
+                    }
+                }
+                if (!wrp || !win)
                     return WARTA_ENOMEM;
             }
-            int rc = window_pass(x, kids, nk, ord, qs, oc, &ess, pre, ns, &theta, has_not, &win,
-                                 lo);
+            int rc = window_pass(x, kids, nk, ord, qs, oc, &ess, pre, ns, &theta, has_not, win,
+                                 wrp, lo);
             if (rc)
                 return rc;
             full = full || x->nheap == x->cap;

@@ -111,6 +111,12 @@ typedef struct qhit {
     uint32_t doc;            /* docid in it */
 } qhit;
 
+/* MaxScore's window scratch (about 150 KiB), zero between uses: a
+ * searcher keeps one across queries so that no query clears it. */
+typedef struct qwin qwin;
+qwin *qwin_new(void);
+void qwin_free(qwin *w);
+
 typedef struct qexec {
     bm25 p;                  /* scoring parameters */
     const qplan *plan;       /* what to run */
@@ -124,6 +130,7 @@ typedef struct qexec {
     const char *const *sources; /* source filter names */
     size_t nsources;
     qarena *arena;           /* scratch */
+    qwin *win;               /* MaxScore's window scratch, or NULL: one from the arena per query */
     qhit *heap;              /* cap entries, worst at [0] */
     size_t nheap;
     uint64_t total;          /* matches counted */

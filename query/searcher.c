@@ -47,6 +47,7 @@ static void ctx_free(qctx *c)
     arena_free(&c->arena);
     wbuf_free(&c->scratch);
     wbuf_free(&c->norm);
+    qwin_free(c->win);
     wfree(c);
 }
 
@@ -117,7 +118,9 @@ static qctx *ctx_take(qindex *q)
     c = wcalloc(1, sizeof *c);
     if (!c)
         return NULL;
-    if (warta_analyzer_clone(&c->an, q->base)) {
+    c->win = qwin_new();
+    if (!c->win || warta_analyzer_clone(&c->an, q->base)) {
+        qwin_free(c->win);
         wfree(c);
         return NULL;
     }
@@ -514,6 +517,7 @@ static int run(search *s, warta_results *res, const char *query, size_t len)
     rc = qexec_init(&s->x, &s->plan, &p, cap, a);
     if (rc)
         return rc;
+    s->x.win = s->ctx->win;
     s->x.sort = o->sort;
     s->x.exhaustive = o->exhaustive;
     s->x.defer_count = true;
