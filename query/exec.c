@@ -13,7 +13,9 @@
  * docids into a bitmap (on demand: qexec_count_segment).
  */
 #include "query/exec.h"
+#include "query/kernels.h"
 
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1182,17 +1184,35 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
 #define WIN_DOCS 2048
 #define WIN_LISTS 8
 
+#define TAAT_WIN 4096 /* one 64-bit word marks its 64 groups of 64 documents (kern_take) */
+
 struct qwin {
+    void *raw;                   /* the allocation holding this (64-byte aligned) */
+    double tacc[TAAT_WIN] __attribute__((aligned(64)));       /* term at a time: sums of the window's documents, zero between windows */
+    uint32_t toff[TAAT_WIN];     /* term at a time: the window's candidates (offsets) */
+    double tsc[TAAT_WIN];        /* and their sums */
     double cw[WIN_LISTS * WIN_DOCS]; /* contributions, one row per essential list */
     double acc[WIN_DOCS];        /* sum of the document's contributions in cw, zero between windows */
     uint64_t bm[WIN_DOCS / 64];  /* documents with a nonzero pm, zero between windows */
     uint8_t pm[WIN_DOCS];        /* bit i when essential list i holds the document, zero between windows */
 };
 
+/* w aligned to 64 bytes inside the block raw (which has 64 bytes to spare),
+ * so that vector loads and stores of 64 bytes never straddle two cache
+ * lines. */
+static qwin *win_align(void *raw)
+{
+    qwin *w = (qwin *)(void *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
+    w->raw = raw;
+    return w;
+}
+
 qwin *qwin_new(void)
 {
-    qwin *w = wmalloc(sizeof *w);
+    void *raw = wmalloc(sizeof(qwin) + 64);
+    qwin *w = raw ? win_align(raw) : NULL;
     if (w) {
+        memset(w->tacc, 0, sizeof w->tacc);
         memset(w->acc, 0, sizeof w->acc);
         memset(w->bm, 0, sizeof w->bm);
         memset(w->pm, 0, sizeof w->pm);
@@ -1202,7 +1222,8 @@ qwin *qwin_new(void)
 
 void qwin_free(qwin *w)
 {
-    wfree(w);
+    if (w)
+        wfree(w->raw);
 }
 
 static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint32_t *ord,
@@ -1447,8 +1468,10 @@ static int run_maxscore(qexec *x)
                 wrp = arena_alloc(x->arena, ns * sizeof *wrp);
                 if (!win) {
                     /* No scratch kept across queries: one from the arena, zeroed. */
-                    win = arena_alloc(x->arena, sizeof *win);
+                    void *raw = arena_alloc(x->arena, sizeof(qwin) + 64);
+                    win = raw ? win_align(raw) : NULL;
                     if (win) {
+                        memset(win->tacc, 0, sizeof win->tacc);
                         memset(win->acc, 0, sizeof win->acc);
                         memset(win->bm, 0, sizeof win->bm);
                         memset(win->pm, 0, sizeof win->pm);
@@ -1595,6 +1618,202 @@ static int run_maxscore(qexec *x)
     return x->err;
 }
 
+/* ---- term at a time ------------------------------------------------------ */
+
+/* The scratch of window_pass() and run_taat(): the searcher's, or one
+ * from the arena (zeroed) for callers that keep none.  NULL when out of
+ * memory. */
+static qwin *win_scratch(qexec *x)
+{
+    if (x->win)
+        return x->win;
+    void *raw = arena_alloc(x->arena, sizeof(qwin) + 64);
+    if (!raw)
+        return NULL;
+    qwin *w = win_align(raw);
+    memset(w->tacc, 0, sizeof w->tacc);
+    memset(w->acc, 0, sizeof w->acc);
+    memset(w->bm, 0, sizeof w->bm);
+    memset(w->pm, 0, sizeof w->pm);
+    x->win = w;
+    return w;
+}
+
+/* True when the per-document values of documents a..b were checked (the
+ * vector scorer reads their lengths directly). */
+static bool docs_ready(const seg_reader *r, uint32_t a, uint32_t b)
+{
+    for (uint32_t c = a >> SEG_DOC_CHUNK_BITS; c <= b >> SEG_DOC_CHUNK_BITS; c++)
+        if (!seg_doc_ready(r, c << SEG_DOC_CHUNK_BITS))
+            return false;
+    return true;
+}
+
+/* Bits a..b (a <= b < 64). */
+static inline uint64_t bit_range(uint32_t a, uint32_t b)
+{
+    return (~(uint64_t)0 >> (63 - (b - a))) << a;
+}
+
+/* Adds leaf l's contributions to the documents lo..hi of its list into the
+ * window's sums (w->tacc at d - lo) and marks in *groups the groups of 64
+ * documents it touched (a superset); leaves the cursor on the first
+ * document past hi.  Lists are added in query order, so each sum is the
+ * one every other scorer computes. */
+static void taat_list(qexec *x, qwin *w, const qleaf *l, qcur *c, uint32_t lo, uint32_t hi,
+                      uint64_t *groups)
+{
+    double *acc = w->tacc;
+    const seg_reader *r = x->r;
+    seg_cursor *sc = c->sc;
+    if (!sc) {
+        for (uint32_t d = c->doc; d <= hi; d = cur_next(c)) {
+            bool ok;
+            double tfw = cur_tfw(&x->p, l->title, c, &ok);
+            if (!ok)
+                continue;
+            uint32_t off = d - lo;
+            acc[off] += bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(r, d)));
+            *groups |= (uint64_t)1 << (off >> 6);
+        }
+        return;
+    }
+    bool plain = bm25_plain(&x->p, l->title);
+    while (c->doc <= hi) {
+        uint32_t n = sc->n, k0 = sc->i, kend = n;
+        const uint32_t *docs = sc->docs;
+        if (docs[n - 1] > hi) {
+            kend = k0;
+            while (docs[kend] <= hi)
+                kend++;
+        }
+        if (plain) {
+            const uint32_t *tfs = seg_cursor_block_tfs(sc);
+            if (docs_ready(r, docs[k0], docs[kend - 1])) {
+                /* bm25_term(p, idf, tf, bm25_norm(p, dl)) spelled out
+                 * (tf >= 1): the same operations in the same order. */
+                const double idf = l->idf, k1p1 = x->p.k1p1, c0 = x->p.c0, c1 = x->p.c1;
+                const uint8_t *dl = r->dl;
+                for (uint32_t k = k0; k < kend; k++) {
+                    uint32_t len;
+                    memcpy(&len, dl + 4 * (size_t)docs[k], 4);
+                    double tf = (double)tfs[k];
+                    acc[docs[k] - lo] += idf * (tf * k1p1) / (tf + (c0 + c1 * (double)len));
+                }
+            } else {
+                for (uint32_t k = k0; k < kend; k++)
+                    acc[docs[k] - lo] += bm25_term(&x->p, l->idf, (double)tfs[k],
+                                                   bm25_norm(&x->p, seg_doc_len(r, docs[k])));
+            }
+        } else {
+            seg_cursor_need_tfs(sc);
+            for (uint32_t k = k0; k < kend; k++) {
+                bool ok;
+                double tfw = block_tfw(&x->p, l->title, false, sc, k, &ok);
+                if (!ok)
+                    continue;
+                uint32_t off = docs[k] - lo;
+                acc[off] += bm25_term(&x->p, l->idf, tfw,
+                                      bm25_norm(&x->p, seg_doc_len(r, docs[k])));
+            }
+        }
+        *groups |= bit_range((docs[k0] - lo) >> 6, (docs[kend - 1] - lo) >> 6);
+        if (kend < n) {
+            sc->i = kend;
+            sc->doc = c->doc = docs[kend];
+            return;
+        }
+        sc->i = n - 1;
+        sc->doc = c->doc = docs[n - 1];
+        cur_next(c);
+    }
+}
+
+/* Term at a time: every optional list is added into a window of sums, in
+ * query order, TAAT_WIN docids at a time; then the sums that can enter
+ * the heap (at least its worst, or the floor a first look at the
+ * strongest list gives) are picked out of the touched groups of 64.
+ * Only for a positive title weight, where every match adds a positive
+ * contribution (so a sum of zero means no match).  Cheaper than MaxScore
+ * unless the lists are long: adding a posting costs little more than
+ * MaxScore's deciding whether to look at it. */
+static int run_taat(qexec *x, const qtree *const *kids, size_t nk)
+{
+    qleaf *leaves = x->plan->leaves;
+    qwin *w = win_scratch(x);
+    if (!w)
+        return WARTA_ENOMEM;
+    size_t ns = 0;
+    for (size_t i = 0; i < nk; i++)
+        ns += kids[i]->occur == QO_SHOULD;
+    bool has_not = ns < nk;
+    x->floor = 0.0;
+    if (ns >= 2 && x->nheap < x->cap)
+        seed_heap(x, kids, nk, has_not ? NULL : &x->floor);
+    if (x->err)
+        return x->err;
+    for (size_t i = 0; i < nk; i++)
+        if (kids[i]->occur == QO_SHOULD)
+            cur_next(&leaves[kids[i]->leaf].cur[0]);
+    for (;;) {
+        uint32_t lo = SEG_END;
+        for (size_t i = 0; i < nk; i++) {
+            if (kids[i]->occur != QO_SHOULD)
+                continue;
+            uint32_t d = leaves[kids[i]->leaf].cur[0].doc;
+            if (d < lo)
+                lo = d;
+        }
+        if (lo == SEG_END)
+            break;
+        uint32_t hi = lo >= SEG_END - TAAT_WIN ? SEG_END - 1 : lo + (TAAT_WIN - 1);
+        uint64_t groups = 0;
+        for (size_t i = 0; i < nk; i++) {
+            if (kids[i]->occur != QO_SHOULD)
+                continue;
+            qleaf *l = &leaves[kids[i]->leaf];
+            taat_list(x, w, l, &l->cur[0], lo, hi, &groups);
+        }
+        /* A document's sum is positive once a list touched it: with no
+         * threshold yet, the smallest positive double picks those. */
+        double theta = x->nheap == x->cap ? heap_theta(x) : x->floor;
+        size_t nc = kern_take(w->tacc, groups, theta > 0.0 ? theta : DBL_MIN, w->toff, w->tsc);
+        for (size_t i = 0; i < nc && !x->err; i++) {
+            uint32_t d = lo + w->toff[i];
+            if (x->nheap == x->cap && w->tsc[i] < x->heap[0].score)
+                continue;
+            if (!doc_ok(x, d) || (has_not && excluded_doc(x, kids, nk, d)))
+                continue;
+            heap_push(x, w->tsc[i], d);
+        }
+        if (x->err)
+            break;
+    }
+    for (size_t i = 0; i < nk; i++) {
+        const qcur *c = &leaves[kids[i]->leaf].cur[0];
+        if (cur_error(c) && !x->err)
+            x->err = cur_error(c);
+    }
+    return x->err;
+}
+
+/* Above this many postings in all, MaxScore's skipping beats adding up
+ * every posting (measured: benchmarks/README.md "Choosing the scorer"). */
+#define TAAT_MAX_POSTINGS ((uint64_t)1 << 18)
+
+/* The optional lists' postings in all. */
+static uint64_t flat_postings(const qexec *x, const qtree *const *kids, size_t nk)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < nk; i++) {
+        if (kids[i]->occur != QO_SHOULD)
+            continue;
+        const qcur *c = &x->plan->leaves[kids[i]->leaf].cur[0];
+        sum += c->sc ? c->sc->df : c->ml ? c->ml->n : 0;
+    }
+    return sum;
+}
+
 /* ---- a segment ----------------------------------------------------------- */
 
 /* Points x at segment r; false when no document of it can pass the
@@ -1638,6 +1857,9 @@ int qexec_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base)
         root_clauses(x->plan, &kids, &nk, &one);
         if (nk == 1)
             rc = run_single(x, &x->plan->leaves[kids[0]->leaf]);
+        else if (x->p.boost > 0.0 && x->scorer != QEXEC_MAXSCORE &&
+                 (x->scorer == QEXEC_TAAT || flat_postings(x, kids, nk) <= TAAT_MAX_POSTINGS))
+            rc = run_taat(x, kids, nk);
         else
             rc = run_maxscore(x);
         if (!rc && !x->defer_count)

@@ -117,11 +117,19 @@ typedef struct qwin qwin;
 qwin *qwin_new(void);
 void qwin_free(qwin *w);
 
+/* Which scorer ranks flat queries of terms (qexec.scorer). */
+typedef enum qexec_scorer {
+    QEXEC_AUTO,              /* by the lists' lengths */
+    QEXEC_TAAT,              /* term at a time whenever it applies (tests) */
+    QEXEC_MAXSCORE           /* block-max MaxScore (tests) */
+} qexec_scorer;
+
 typedef struct qexec {
     bm25 p;                  /* scoring parameters */
     const qplan *plan;       /* what to run */
     warta_sort sort;         /* heap order */
     bool exhaustive;         /* never prune */
+    qexec_scorer scorer;     /* QEXEC_AUTO but in tests */
     bool defer_count;        /* MaxScore: leave counting to qexec_count_segment() */
     bool seeded;             /* the heap may already hold a document pushed again */
     size_t cap;              /* heap capacity: k + offset */

@@ -96,6 +96,12 @@ void postings_pack(wbuf *out, const uint32_t *v, unsigned n, unsigned bits);
  * bytes past the 16*bits packed bytes). */
 void postings_unpack(const uint8_t *p, unsigned bits, uint32_t *v);
 
+/* postings_unpack() without vector instructions (what it does on a
+ * processor without AVX-512 VBMI), and whether this processor takes the
+ * vector path: the tests compare the two. */
+void postings_unpack_scalar(const uint8_t *p, unsigned bits, uint32_t *v);
+bool postings_unpack_fast(void);
+
 /* Bits needed for the largest of n values. */
 unsigned postings_bits(const uint32_t *v, unsigned n);
 

@@ -78,8 +78,7 @@ static inline __attribute__((always_inline)) void unpack_const(const uint8_t *p,
 }
 
 #define UNPACK_CASE(b) case b: unpack_const(p, v, b); break;
-
-void postings_unpack(const uint8_t *p, unsigned bits, uint32_t *v)
+void postings_unpack_scalar(const uint8_t *p, unsigned bits, uint32_t *v)
 {
     switch (bits) {
     case 0: memset(v, 0, SEG_BLOCK * sizeof *v); break;
@@ -92,6 +91,65 @@ void postings_unpack(const uint8_t *p, unsigned bits, uint32_t *v)
     UNPACK_CASE(31)
     default: unpack_const(p, v, 32); break;
     }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(WARTA_NO_SIMD)
+#include <immintrin.h>
+#define HAVE_UNPACK_VBMI 1
+
+/* With AVX-512 VBMI a group of eight values (b bytes) is unpacked at
+ * once: a byte permutation puts into 64-bit lane j the eight bytes from
+ * byte (j*b)/8 of the group, a shift per lane drops the (j*b)%8 bits
+ * before value j, a mask keeps b bits.  The tables below are those byte
+ * indexes and shifts for every b. */
+#define VB_IDX(b, j) (j * b) / 8, (j * b) / 8 + 1, (j * b) / 8 + 2, (j * b) / 8 + 3, \
+                     (j * b) / 8 + 4, (j * b) / 8 + 5, (j * b) / 8 + 6, (j * b) / 8 + 7
+#define VB_ROW(b) {VB_IDX(b, 0), VB_IDX(b, 1), VB_IDX(b, 2), VB_IDX(b, 3), \
+                   VB_IDX(b, 4), VB_IDX(b, 5), VB_IDX(b, 6), VB_IDX(b, 7)}
+#define VB_SH(b) {0, (1 * b) % 8, (2 * b) % 8, (3 * b) % 8, (4 * b) % 8, (5 * b) % 8, \
+                  (6 * b) % 8, (7 * b) % 8}
+#define VB_ALL(M) M(1), M(2), M(3), M(4), M(5), M(6), M(7), M(8), M(9), M(10), M(11), \
+                  M(12), M(13), M(14), M(15), M(16), M(17), M(18), M(19), M(20), M(21), \
+                  M(22), M(23), M(24), M(25), M(26), M(27), M(28), M(29), M(30), M(31), M(32)
+static const uint8_t vb_idx[32][64] __attribute__((aligned(64))) = {VB_ALL(VB_ROW)};
+static const uint64_t vb_sh[32][8] __attribute__((aligned(64))) = {VB_ALL(VB_SH)};
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi")))
+static void unpack_vbmi(const uint8_t *p, unsigned b, uint32_t *v)
+{
+    const __m512i idx = _mm512_load_si512((const void *)vb_idx[b - 1]);
+    const __m512i sh = _mm512_load_si512((const void *)vb_sh[b - 1]);
+    const __m512i mask = _mm512_set1_epi64(b >= 32 ? 0xffffffffll : (long long)((1u << b) - 1));
+    /* Only the bytes the lanes use: up to byte (7b)/8 + 7 of the group,
+     * within the 8 bytes a reader may load at any packed byte. */
+    const __mmask64 lm = ((__mmask64)1 << ((7 * b) / 8 + 8)) - 1;
+    for (unsigned g = 0; g < SEG_BLOCK / 8; g++) {
+        __m512i d = _mm512_maskz_loadu_epi8(lm, p + (size_t)g * b);
+        d = _mm512_permutexvar_epi8(idx, d);
+        d = _mm512_and_si512(_mm512_srlv_epi64(d, sh), mask);
+        _mm256_storeu_si256((__m256i *)(void *)(v + g * 8), _mm512_cvtepi64_epi32(d));
+    }
+}
+#endif
+
+bool postings_unpack_fast(void)
+{
+#ifdef HAVE_UNPACK_VBMI
+    return __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw");
+#else
+    return false;
+#endif
+}
+
+void postings_unpack(const uint8_t *p, unsigned bits, uint32_t *v)
+{
+#ifdef HAVE_UNPACK_VBMI
+    if (bits > 0 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw")) {
+        unpack_vbmi(p, bits, v);
+        return;
+    }
+#endif
+    postings_unpack_scalar(p, bits, v);
 }
 
 /* ------------------------------------------------------------------------ */

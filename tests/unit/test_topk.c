@@ -1,9 +1,10 @@
 /*
- * test_topk.c: block-max MaxScore returns exactly what exhaustive scoring
- * returns (the same documents, scores equal to the last bit, ties by
- * document order), on hundreds of random queries over generated segments
- * with deletions, filters, excluded terms, title terms and several BM25
- * settings; and both agree with a brute-force scoring of every document.
+ * test_topk.c: both pruned scorers, term at a time and block-max MaxScore,
+ * return exactly what exhaustive scoring returns (the same documents,
+ * scores equal to the last bit, ties by document order), on hundreds of
+ * random queries over generated segments with deletions, filters, excluded
+ * terms, title terms and several BM25 settings; and all agree with a
+ * brute-force scoring of every document.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -150,12 +151,14 @@ static void build_plan(const world *w, const query *q, built *b)
 
 static const char *sources[] = {"kompas", "tempo"};
 
-static void run(const world *w, const query *q, built *b, bool exhaustive, qarena *a, qexec *x)
+static void run(const world *w, const query *q, built *b, bool exhaustive, qexec_scorer sc,
+                qarena *a, qexec *x)
 {
     bm25 p;
     bm25_init(&p, q->k1, q->b, q->boost, (double)w->live_len / (double)w->live);
     cr_assert_eq(qexec_init(x, &b->plan, &p, q->k, a), 0);
     x->exhaustive = exhaustive;
+    x->scorer = sc;
     if (q->src) {
         x->sources = sources;
         x->nsources = 2;
@@ -251,25 +254,29 @@ Test(topk, pruned_equals_exhaustive_on_random_queries)
         query q;
         random_query(&rng, &q);
         built b1, b2;
-        build_plan(&w, &q, &b1);
         build_plan(&w, &q, &b2);
         qexec x1, x2;
-        run(&w, &q, &b1, false, &a, &x1);
-        run(&w, &q, &b2, true, &a, &x2);
-        if (qexec_prunes(&x1))
-            pruned_runs++;
-        cr_assert_eq(x1.total, x2.total, "query %d: totals %llu vs %llu", it,
-                     (unsigned long long)x1.total, (unsigned long long)x2.total);
-        cr_assert_eq(x1.nheap, x2.nheap, "query %d: %zu vs %zu hits, n %d k %u boost %g b %g src %d dates %d t0 %d title0 %d occ1 %d", it, x1.nheap, x2.nheap, q.n, q.k, q.boost, q.b, q.src, q.dates, q.term[0], q.title[0], (int)q.occur[1]);
-        for (size_t i = 0; i < x1.nheap; i++) {
-            cr_assert_eq(x1.heap[i].gdoc, x2.heap[i].gdoc, "query %d hit %zu: doc %llu vs %llu",
-                         it, i, (unsigned long long)x1.heap[i].gdoc,
-                         (unsigned long long)x2.heap[i].gdoc);
-            cr_assert(memcmp(&x1.heap[i].score, &x2.heap[i].score, sizeof(double)) == 0,
-                      "query %d hit %zu: %.17g vs %.17g", it, i, x1.heap[i].score,
-                      x2.heap[i].score);
+        run(&w, &q, &b2, true, QEXEC_AUTO, &a, &x2);
+        for (int sc = QEXEC_TAAT; sc <= QEXEC_MAXSCORE; sc++) {
+            build_plan(&w, &q, &b1);
+            run(&w, &q, &b1, false, (qexec_scorer)sc, &a, &x1);
+            if (sc == QEXEC_TAAT && qexec_prunes(&x1))
+                pruned_runs++;
+            cr_assert_eq(x1.total, x2.total, "query %d scorer %d: totals %llu vs %llu", it, sc,
+                         (unsigned long long)x1.total, (unsigned long long)x2.total);
+            cr_assert_eq(x1.nheap, x2.nheap, "query %d scorer %d: %zu vs %zu hits", it, sc,
+                         x1.nheap, x2.nheap);
+            for (size_t i = 0; i < x1.nheap; i++) {
+                cr_assert_eq(x1.heap[i].gdoc, x2.heap[i].gdoc,
+                             "query %d scorer %d hit %zu: doc %llu vs %llu", it, sc, i,
+                             (unsigned long long)x1.heap[i].gdoc,
+                             (unsigned long long)x2.heap[i].gdoc);
+                cr_assert(memcmp(&x1.heap[i].score, &x2.heap[i].score, sizeof(double)) == 0,
+                          "query %d scorer %d hit %zu: %.17g vs %.17g", it, sc, i,
+                          x1.heap[i].score, x2.heap[i].score);
+            }
         }
-        /* and both agree with the formula applied to every document */
+        /* and all agree with the formula applied to every document */
         qhit best[100];
         size_t nbest;
         uint64_t total;
@@ -305,7 +312,7 @@ Test(topk, never_returns_a_deleted_document)
     built b;
     build_plan(&w, &q, &b);
     qexec x;
-    run(&w, &q, &b, false, &a, &x);
+    run(&w, &q, &b, false, QEXEC_AUTO, &a, &x);
     cr_assert_eq(x.nheap, 100);
     for (size_t i = 0; i < x.nheap; i++)
         cr_assert(!seg_is_deleted(&w.seg[x.heap[i].seg].r, x.heap[i].doc));
