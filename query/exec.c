@@ -1690,16 +1690,7 @@ static void taat_list(qexec *x, qwin *w, const qleaf *l, qcur *c, uint32_t lo, u
         if (plain) {
             const uint32_t *tfs = seg_cursor_block_tfs(sc);
             if (docs_ready(r, docs[k0], docs[kend - 1])) {
-                /* bm25_term(p, idf, tf, bm25_norm(p, dl)) spelled out
-                 * (tf >= 1): the same operations in the same order. */
-                const double idf = l->idf, k1p1 = x->p.k1p1, c0 = x->p.c0, c1 = x->p.c1;
-                const uint8_t *dl = r->dl;
-                for (uint32_t k = k0; k < kend; k++) {
-                    uint32_t len;
-                    memcpy(&len, dl + 4 * (size_t)docs[k], 4);
-                    double tf = (double)tfs[k];
-                    acc[docs[k] - lo] += idf * (tf * k1p1) / (tf + (c0 + c1 * (double)len));
-                }
+                kern_score_add(&x->p, l->idf, docs + k0, tfs + k0, kend - k0, r->dl, acc, lo);
             } else {
                 for (uint32_t k = k0; k < kend; k++)
                     acc[docs[k] - lo] += bm25_term(&x->p, l->idf, (double)tfs[k],

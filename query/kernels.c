@@ -1,8 +1,8 @@
 /*
- * kernels.c: kern_take() (kernels.h).  The vector version uses AVX-512
- * (F) through a function attribute, so the rest of the project keeps the
- * baseline instruction set; which version runs is decided once per
- * process from what the processor reports.
+ * kernels.c: kern_score_add() and kern_take() (kernels.h).  The vector
+ * versions use AVX2 and AVX-512 (F) through function attributes, so the
+ * rest of the project keeps the baseline instruction set; which version
+ * runs is decided once per process from what the processor reports.
  */
 #include "query/kernels.h"
 
@@ -27,9 +27,77 @@ size_t kern_take_plain(double *acc, uint64_t groups, double theta, uint32_t *off
     return n;
 }
 
+void kern_score_add_plain(const bm25 *p, double idf, const uint32_t *docs, const uint32_t *tfs,
+                          size_t n, const uint8_t *dl, double *acc, uint32_t lo)
+{
+    const double k1p1 = p->k1p1, c0 = p->c0, c1 = p->c1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len;
+        memcpy(&len, dl + 4 * (size_t)docs[i], 4);
+        double tf = (double)tfs[i];
+        /* bm25_term(p, idf, tf, bm25_norm(p, len)) spelled out (tf >= 1) */
+        acc[docs[i] - lo] += idf * (tf * k1p1) / (tf + (c0 + c1 * (double)len));
+    }
+}
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(WARTA_NO_SIMD)
 #include <immintrin.h>
 #define HAVE_KERN_AVX512 1
+
+static inline uint32_t dl_at(const uint8_t *dl, uint32_t d)
+{
+    uint32_t v;
+    memcpy(&v, dl + 4 * (size_t)d, 4);
+    return v;
+}
+
+/* Four unsigned 32-bit integers to doubles, exactly, with AVX2 alone:
+ * (x - 2^31) as a signed integer, plus 2^31. */
+__attribute__((target("avx2")))
+static inline __m256d u32_to_pd(__m128i x)
+{
+    __m128i s = _mm_xor_si128(x, _mm_set1_epi32((int)0x80000000u));
+    return _mm256_add_pd(_mm256_cvtepi32_pd(s), _mm256_set1_pd(2147483648.0));
+}
+
+/* Four postings at a time; the lengths are loaded one by one (a gather
+ * instruction is slower here).  Each lane does the operations of
+ * kern_score_add_plain() in its order. */
+__attribute__((target("avx2")))
+static void score_add_avx2(const bm25 *p, double idf, const uint32_t *docs, const uint32_t *tfs,
+                           size_t n, const uint8_t *dl, double *acc, uint32_t lo)
+{
+    const __m256d vidf = _mm256_set1_pd(idf), k1p1 = _mm256_set1_pd(p->k1p1);
+    const __m256d c0 = _mm256_set1_pd(p->c0), c1 = _mm256_set1_pd(p->c1);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const uint32_t *d = docs + i;
+        __m128i len = _mm_setr_epi32((int)dl_at(dl, d[0]), (int)dl_at(dl, d[1]),
+                                     (int)dl_at(dl, d[2]), (int)dl_at(dl, d[3]));
+        __m256d tf = u32_to_pd(_mm_loadu_si128((const __m128i *)(const void *)(tfs + i)));
+        __m256d norm = _mm256_add_pd(c0, _mm256_mul_pd(c1, u32_to_pd(len)));
+        __m256d num = _mm256_mul_pd(vidf, _mm256_mul_pd(tf, k1p1));
+        __m256d v = _mm256_div_pd(num, _mm256_add_pd(tf, norm));
+        double s[4];
+        _mm256_storeu_pd(s, v);
+        acc[d[0] - lo] += s[0];
+        acc[d[1] - lo] += s[1];
+        acc[d[2] - lo] += s[2];
+        acc[d[3] - lo] += s[3];
+    }
+    kern_score_add_plain(p, idf, docs + i, tfs + i, n - i, dl, acc, lo);
+}
+
+static bool have_avx2(void)
+{
+    static _Atomic int known;
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (k == 0) {
+        k = __builtin_cpu_supports("avx2") ? 2 : 1;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k == 2;
+}
 
 __attribute__((target("avx512f")))
 static size_t take_avx512(double *acc, uint64_t groups, double theta, uint32_t *off, double *sc)
@@ -85,6 +153,18 @@ bool kern_vector(void)
 #else
     return false;
 #endif
+}
+
+void kern_score_add(const bm25 *p, double idf, const uint32_t *docs, const uint32_t *tfs,
+                    size_t n, const uint8_t *dl, double *acc, uint32_t lo)
+{
+#ifdef HAVE_KERN_AVX512
+    if (have_avx2()) {
+        score_add_avx2(p, idf, docs, tfs, n, dl, acc, lo);
+        return;
+    }
+#endif
+    kern_score_add_plain(p, idf, docs, tfs, n, dl, acc, lo);
 }
 
 size_t kern_take(double *acc, uint64_t groups, double theta, uint32_t *off, double *sc)

@@ -1,9 +1,14 @@
 /*
- * kernels.h: the selection loop of term-at-a-time ranking (exec.c), with
- * a vector version (AVX-512, chosen at run time) and a plain one that
- * gives the same answer: picking out of a window of sums those that can
- * enter the heap, and clearing the window for the next one.  Callers:
- * exec.c; test_kernels.c compares the two.
+ * kernels.h: the two inner loops of term-at-a-time ranking (exec.c), each
+ * with a vector version (AVX2 / AVX-512, chosen at run time) and a plain
+ * one that gives the same bits: adding a run of postings' BM25
+ * contributions to a window of sums, and picking out of the window the
+ * sums that can enter the heap (clearing it for the next window).  The
+ * vector scorer does the very operations of bm25_term() and bm25_norm(),
+ * in the same order, one lane per posting (IEEE double arithmetic rounds
+ * exactly either way, and the build forbids contracting them into fused
+ * multiply-adds), so every scorer still agrees to the last bit.  Callers:
+ * exec.c; test_kernels.c compares the versions.
  */
 #ifndef WARTA_QUERY_KERNELS_H
 #define WARTA_QUERY_KERNELS_H
@@ -13,6 +18,14 @@
 #include <stdint.h>
 
 #include "query/bm25.h"
+
+/* acc[docs[i] - lo] += bm25_term(p, idf, tfs[i], bm25_norm(p, dl(docs[i])))
+ * for i < n, in order; tfs[i] >= 1; dl the segment's little-endian u32
+ * lengths, already checked (seg_doc_ready) for every docs[i]. */
+void kern_score_add(const bm25 *p, double idf, const uint32_t *docs, const uint32_t *tfs,
+                    size_t n, const uint8_t *dl, double *acc, uint32_t lo);
+void kern_score_add_plain(const bm25 *p, double idf, const uint32_t *docs, const uint32_t *tfs,
+                          size_t n, const uint8_t *dl, double *acc, uint32_t lo);
 
 /* For each group g of 64 documents marked in groups (bit g: acc[64g ..
  * 64g + 64)), the documents whose sum is >= theta go to off[] (their

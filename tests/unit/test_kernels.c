@@ -1,7 +1,8 @@
 /*
  * test_kernels.c: the vector and the plain versions of the inner loops
- * agree: kern_take() (query/kernels.c) picks the same documents with the
- * same sums and clears the same groups, and postings_unpack() gives what
+ * agree: kern_score_add() (query/kernels.c) adds the same bits as the
+ * plain loop and as bm25_term(), kern_take() picks the same documents with
+ * the same sums and clears the same groups, and postings_unpack() gives what
  * postings_unpack_scalar() gives for every bit width.  On a processor
  * without the vector instructions both sides run the plain code.
  */
@@ -51,6 +52,46 @@ Test(kernels, take_agrees_with_the_plain_version)
             if (groups >> g & 1)
                 for (unsigned i = 0; i < 64; i++)
                     cr_assert_eq(a[g * 64 + i], 0.0);
+    }
+}
+
+Test(kernels, score_add_agrees_with_bm25_term_to_the_bit)
+{
+    static double a[WIN], b[WIN], c[WIN];
+    static uint8_t dl[4 * WIN];
+    uint32_t docs[WIN], tfs[WIN];
+    for (unsigned d = 0; d < WIN; d++) {
+        uint64_t r = rnd();
+        /* lengths from 1 to huge, the top bit included */
+        uint32_t len = (r & 7) == 0 ? (uint32_t)(r >> 32) : 1 + (uint32_t)(r >> 40) % 5000;
+        memcpy(dl + 4 * d, &len, 4);
+    }
+    const double params[][3] = {{1.2, 0.75, 1.0}, {0.0, 0.0, 1.0}, {2.0, 1.0, 2.5}, {0.9, 0.4, 1.0}};
+    for (size_t pi = 0; pi < sizeof params / sizeof params[0]; pi++) {
+        bm25 p;
+        bm25_init(&p, params[pi][0], params[pi][1], params[pi][2], 321.25);
+        for (int it = 0; it < 50; it++) {
+            /* a run of ascending documents from lo, as a block gives them */
+            uint32_t lo = (uint32_t)(rnd() % 64), n = 0;
+            for (uint32_t d = lo; d < WIN && n < WIN; d += 1 + (uint32_t)(rnd() % 5)) {
+                docs[n] = d;
+                uint64_t r = rnd();
+                tfs[n++] = (r & 15) == 0 ? (uint32_t)(r >> 33) | 1 : 1 + (uint32_t)(r >> 50) % 40;
+            }
+            size_t m = n - (size_t)(rnd() % 7);   /* lengths that are not multiples of 4 */
+            for (unsigned i = 0; i < WIN; i++)
+                a[i] = b[i] = c[i] = (double)(i % 13) / 7.0;
+            double idf = 0.5 + (double)(rnd() % 1000) / 100.0;
+            kern_score_add(&p, idf, docs, tfs, m, dl, a, lo);
+            kern_score_add_plain(&p, idf, docs, tfs, m, dl, b, lo);
+            for (size_t i = 0; i < m; i++) {
+                uint32_t len;
+                memcpy(&len, dl + 4 * (size_t)docs[i], 4);
+                c[docs[i] - lo] += bm25_term(&p, idf, (double)tfs[i], bm25_norm(&p, len));
+            }
+            cr_assert(memcmp(a, b, sizeof a) == 0, "params %zu iteration %d", pi, it);
+            cr_assert(memcmp(a, c, sizeof a) == 0, "params %zu iteration %d", pi, it);
+        }
     }
 }
 
