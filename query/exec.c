@@ -1720,6 +1720,32 @@ static void taat_list(qexec *x, qwin *w, const qleaf *l, qcur *c, uint32_t lo, u
     }
 }
 
+/* With k <= 64: the k-th largest of the best sums of the window's touched
+ * groups of 64 documents, or 0 when fewer than k groups have a positive
+ * one.  Those are k different documents' whole scores, so the k-th best
+ * score is at least this (when every touched document is a hit). */
+static double window_floor(const double *acc, uint64_t groups, size_t k)
+{
+    double gm[64], top[64];
+    if ((size_t)__builtin_popcountll(groups) < k)
+        return 0.0;
+    kern_group_max(acc, groups, gm);
+    size_t n = 0;
+    for (uint64_t g = groups; g; g &= g - 1) {
+        double v = gm[__builtin_ctzll(g)];
+        if (!(v > 0.0) || (n == k && v <= top[k - 1]))
+            continue;
+        /* insertion into the k best, largest first */
+        size_t j = n < k ? n++ : k - 1;
+        while (j > 0 && top[j - 1] < v) {
+            top[j] = top[j - 1];
+            j--;
+        }
+        top[j] = v;
+    }
+    return n == k ? top[k - 1] : 0.0;
+}
+
 /* Term at a time: every optional list is added into a window of sums, in
  * query order, TAAT_WIN docids at a time; then the sums that can enter
  * the heap (at least its worst, or the floor a first look at the
@@ -1738,8 +1764,12 @@ static int run_taat(qexec *x, const qtree *const *kids, size_t nk)
     for (size_t i = 0; i < nk; i++)
         ns += kids[i]->occur == QO_SHOULD;
     bool has_not = ns < nk;
+    /* Every document touched is a match that counts: the window's best
+     * sums bound the k-th best score from below (window_floor). */
+    bool pure = !has_not && !x->has_since && !x->has_until && !x->src_ok &&
+                seg_ndeleted(x->r) == 0 && x->cap <= 64;
     x->floor = 0.0;
-    if (ns >= 2 && x->nheap < x->cap)
+    if (!pure && ns >= 2 && x->nheap < x->cap)
         seed_heap(x, kids, nk, has_not ? NULL : &x->floor);
     if (x->err)
         return x->err;
@@ -1767,6 +1797,11 @@ static int run_taat(qexec *x, const qtree *const *kids, size_t nk)
         }
         /* A document's sum is positive once a list touched it: with no
          * threshold yet, the smallest positive double picks those. */
+        if (pure && x->nheap < x->cap) {
+            double f = window_floor(w->tacc, groups, x->cap);
+            if (f > x->floor)
+                x->floor = f;
+        }
         double theta = x->nheap == x->cap ? heap_theta(x) : x->floor;
         size_t nc = kern_take(w->tacc, groups, theta > 0.0 ? theta : DBL_MIN, w->toff, w->tsc);
         for (size_t i = 0; i < nc && !x->err; i++) {

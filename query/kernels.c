@@ -133,6 +133,21 @@ static size_t take_avx512(double *acc, uint64_t groups, double theta, uint32_t *
     return n;
 }
 
+__attribute__((target("avx512f")))
+static void group_max_avx512(const double *acc, uint64_t groups, double *out)
+{
+    while (groups) {
+        uint32_t g = (uint32_t)__builtin_ctzll(groups);
+        groups &= groups - 1;
+        const double *a = acc + (size_t)g * 64;
+        __m512d m0 = _mm512_max_pd(_mm512_loadu_pd(a), _mm512_loadu_pd(a + 8));
+        __m512d m1 = _mm512_max_pd(_mm512_loadu_pd(a + 16), _mm512_loadu_pd(a + 24));
+        __m512d m2 = _mm512_max_pd(_mm512_loadu_pd(a + 32), _mm512_loadu_pd(a + 40));
+        __m512d m3 = _mm512_max_pd(_mm512_loadu_pd(a + 48), _mm512_loadu_pd(a + 56));
+        out[g] = _mm512_reduce_max_pd(_mm512_max_pd(_mm512_max_pd(m0, m1), _mm512_max_pd(m2, m3)));
+    }
+}
+
 static bool have_avx512(void)
 {
     /* 0 unknown, 1 no, 2 yes: every thread computes the same answer */
@@ -153,6 +168,30 @@ bool kern_vector(void)
 #else
     return false;
 #endif
+}
+
+void kern_group_max_plain(const double *acc, uint64_t groups, double *out)
+{
+    while (groups) {
+        uint32_t g = (uint32_t)__builtin_ctzll(groups);
+        groups &= groups - 1;
+        const double *a = acc + (size_t)g * 64;
+        double m = a[0];
+        for (uint32_t i = 1; i < 64; i++)
+            m = a[i] > m ? a[i] : m;
+        out[g] = m;
+    }
+}
+
+void kern_group_max(const double *acc, uint64_t groups, double *out)
+{
+#ifdef HAVE_KERN_AVX512
+    if (have_avx512()) {
+        group_max_avx512(acc, groups, out);
+        return;
+    }
+#endif
+    kern_group_max_plain(acc, groups, out);
 }
 
 void kern_score_add(const bm25 *p, double idf, const uint32_t *docs, const uint32_t *tfs,

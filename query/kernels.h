@@ -34,6 +34,11 @@ void kern_score_add_plain(const bm25 *p, double idf, const uint32_t *docs, const
 size_t kern_take(double *acc, uint64_t groups, double theta, uint32_t *off, double *sc);
 size_t kern_take_plain(double *acc, uint64_t groups, double theta, uint32_t *off, double *sc);
 
+/* out[g] = the largest of acc[64g .. 64g + 64) for each group g marked in
+ * groups (the sums are never NaN). */
+void kern_group_max(const double *acc, uint64_t groups, double *out);
+void kern_group_max_plain(const double *acc, uint64_t groups, double *out);
+
 /* Whether this processor runs the vector versions. */
 bool kern_vector(void);
 

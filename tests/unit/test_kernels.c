@@ -2,7 +2,8 @@
  * test_kernels.c: the vector and the plain versions of the inner loops
  * agree: kern_score_add() (query/kernels.c) adds the same bits as the
  * plain loop and as bm25_term(), kern_take() picks the same documents with
- * the same sums and clears the same groups, and postings_unpack() gives what
+ * the same sums and clears the same groups, kern_group_max() finds the same
+ * maxima, and postings_unpack() gives what
  * postings_unpack_scalar() gives for every bit width.  On a processor
  * without the vector instructions both sides run the plain code.
  */
@@ -91,6 +92,32 @@ Test(kernels, score_add_agrees_with_bm25_term_to_the_bit)
             }
             cr_assert(memcmp(a, b, sizeof a) == 0, "params %zu iteration %d", pi, it);
             cr_assert(memcmp(a, c, sizeof a) == 0, "params %zu iteration %d", pi, it);
+        }
+    }
+}
+
+Test(kernels, group_max_agrees_with_the_plain_version)
+{
+    static double a[WIN];
+    for (int it = 0; it < 100; it++) {
+        for (unsigned i = 0; i < WIN; i++)
+            a[i] = (rnd() & 3) ? 0.0 : (double)(rnd() >> 20) / 1e3;
+        uint64_t groups = rnd() | 1;
+        double ga[64], gb[64];
+        for (unsigned g = 0; g < 64; g++)
+            ga[g] = gb[g] = -1.0;
+        kern_group_max(a, groups, ga);
+        kern_group_max_plain(a, groups, gb);
+        for (unsigned g = 0; g < 64; g++) {
+            cr_assert(memcmp(&ga[g], &gb[g], sizeof ga[g]) == 0, "iteration %d group %u", it, g);
+            if (groups >> g & 1) {
+                double m = 0.0;
+                for (unsigned i = 0; i < 64; i++)
+                    m = a[g * 64 + i] > m ? a[g * 64 + i] : m;
+                cr_assert_eq(ga[g], m);
+            } else {
+                cr_assert_eq(ga[g], -1.0);
+            }
         }
     }
 }
