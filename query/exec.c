@@ -1835,8 +1835,11 @@ static int run_taat(qexec *x, const qtree *const *kids, size_t nk)
     return x->err;
 }
 
-/* Above this many postings in all, MaxScore's skipping beats adding up
- * every posting (measured: benchmarks/README.md "Choosing the scorer"). */
+/* Which scorer (measured: benchmarks/README.md "Choosing the scorer"):
+ * term at a time while the heap is not full, that is on the first segment
+ * or segments, unless the lists hold more than this many postings in all;
+ * MaxScore once earlier segments have filled the heap, since its
+ * threshold then lets it skip most of a segment from the start. */
 #define TAAT_MAX_POSTINGS ((uint64_t)1 << 18)
 
 /* The optional lists' postings in all. */
@@ -1896,7 +1899,8 @@ int qexec_segment(qexec *x, seg_reader *r, uint32_t segi, uint64_t base)
         if (nk == 1)
             rc = run_single(x, &x->plan->leaves[kids[0]->leaf]);
         else if (x->p.boost > 0.0 && x->scorer != QEXEC_MAXSCORE &&
-                 (x->scorer == QEXEC_TAAT || flat_postings(x, kids, nk) <= TAAT_MAX_POSTINGS))
+                 (x->scorer == QEXEC_TAAT ||
+                  (x->nheap < x->cap && flat_postings(x, kids, nk) <= TAAT_MAX_POSTINGS)))
             rc = run_taat(x, kids, nk);
         else
             rc = run_maxscore(x);
