@@ -71,14 +71,20 @@ bool fmt_path(char *out, size_t cap, const char *dir, const char *name);
 void fmt_seg_name(char *out, size_t cap, uint64_t id);            /* "s0000000001.seg" */
 void fmt_del_name(char *out, size_t cap, uint64_t id, uint64_t gen); /* "s0000000001-g0000000002.del" */
 
-/* varint_get() with the one-byte case inline (the hot decoders' common
- * case); same result and same refusals. */
+/* varint_get() with the one- and two-byte cases inline (the hot
+ * decoders' common cases: counts and docid gaps below 16384); same result
+ * and same refusals. */
 static inline bool fmt_varint(const uint8_t **p, const uint8_t *end, uint64_t *out)
 {
     const uint8_t *q = *p;
     if (q < end && *q < 0x80) {
         *out = *q;
         *p = q + 1;
+        return true;
+    }
+    if (end - q >= 2 && q[1] < 0x80) {
+        *out = (uint64_t)(q[0] & 0x7f) | (uint64_t)q[1] << 7;
+        *p = q + 2;
         return true;
     }
     return varint_get(p, end, out);
