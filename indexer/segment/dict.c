@@ -313,10 +313,12 @@ static int key_cmp(const seg_reader *r, uint32_t b, const char *term, size_t len
     size_t klen;
     if (!block_key(r, b, &p, &klen))
         return -1;   /* only a damaged index (its checksum passed): any block will do */
+    /* terms are short: a byte loop beats a call to memcmp */
     size_t m = klen < len ? klen : len;
-    int c = memcmp(p, term, m);
-    if (c)
-        return c;
+    const uint8_t *t = (const uint8_t *)term;
+    for (size_t i = 0; i < m; i++)
+        if (p[i] != t[i])
+            return p[i] < t[i] ? -1 : 1;
     return klen < len ? -1 : klen > len;
 }
 
@@ -341,9 +343,11 @@ static uint32_t find_block(const seg_reader *r, const char *term, size_t len)
 static int locate_block(seg_reader *r, const char *term, size_t len, uint32_t *out)
 {
     uint32_t b = find_block(r, term, len);
-    bool ok = dict_entry_ok(r, b) && (b == 0 || key_cmp(r, b, term, len) <= 0);
+    /* a block already verified had both entries checked */
+    bool checked = atomic_load_explicit(&r->verified[b], memory_order_acquire) == 1;
+    bool ok = (checked || dict_entry_ok(r, b)) && (b == 0 || key_cmp(r, b, term, len) <= 0);
     if (ok && b + 1 < r->ndict_blocks)
-        ok = dict_entry_ok(r, b + 1) && key_cmp(r, b + 1, term, len) > 0;
+        ok = (checked || dict_entry_ok(r, b + 1)) && key_cmp(r, b + 1, term, len) > 0;
     if (!ok) {
         seg_reader_set_error(r, "%s: dictionary keys near block %u fail their checksum "
                              "(the index is damaged; rebuild it)", r->path, b);
