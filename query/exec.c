@@ -1760,8 +1760,9 @@ static double window_floor(const double *acc, uint64_t groups, size_t k)
 
 /* Term at a time: every optional list is added into a window of sums, in
  * query order, TAAT_WIN docids at a time; then the sums that can enter
- * the heap (at least its worst, or the floor a first look at the
- * strongest list gives) are picked out of the touched groups of 64.
+ * the heap (at least its worst, or a floor: window_floor(), else the one
+ * seed_heap() finds in the strongest list's best block) are picked out of
+ * the touched groups of 64.
  * Only for a positive title weight, where every match adds a positive
  * contribution (so a sum of zero means no match).  Cheaper than MaxScore
  * unless the lists are long: adding a posting costs little more than
@@ -1807,13 +1808,15 @@ static int run_taat(qexec *x, const qtree *const *kids, size_t nk)
             qleaf *l = &leaves[kids[i]->leaf];
             taat_list(x, w, l, &l->cur[0], lo, hi, &groups);
         }
-        /* A document's sum is positive once a list touched it: with no
-         * threshold yet, the smallest positive double picks those. */
         if (pure && x->nheap < x->cap) {
             double f = window_floor(w->tacc, groups, x->cap);
             if (f > x->floor)
                 x->floor = f;
         }
+        /* A document's sum is positive once a list touched it: with no
+         * threshold yet, the smallest positive double picks those.  The
+         * picking clears the window, so it is zero for the next one (and
+         * for the next query) whatever happens below. */
         double theta = x->nheap == x->cap ? heap_theta(x) : x->floor;
         size_t nc = kern_take(w->tacc, groups, theta > 0.0 ? theta : DBL_MIN, w->toff, w->tsc);
         for (size_t i = 0; i < nc && !x->err; i++) {
