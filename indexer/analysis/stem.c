@@ -118,6 +118,8 @@ typedef struct reading {
     int tier;                      /* license_tier(): 2 licensed, 1 trusted; 3 bel+ajar */
     int recodes;                   /* letters restored by recoding (t of tulis) */
     int pieces;                    /* affixes removed */
+    unsigned prefixes;             /* the prefix types removed (bit PX_*) */
+    int dsuf;                      /* its derivational suffix (DS_*) */
 } reading;
 
 typedef struct search {
@@ -254,7 +256,8 @@ static int license_tier(const search *S, uint32_t lic, int first)
     return trusted_prefix && trusted_suffix && !S->kumu ? 1 : 0;
 }
 
-static void consider(search *S, const char *r, size_t n, int first, int recodes, int pieces)
+static void consider(search *S, const char *r, size_t n, int first, unsigned prefixes,
+                     int recodes, int pieces)
 {
     if (n < MIN_ROOT || n > STEM_MAX_WORD)
         return;
@@ -284,6 +287,8 @@ static void consider(search *S, const char *r, size_t n, int first, int recodes,
     cand.len = n;
     cand.recodes = recodes;
     cand.pieces = pieces;
+    cand.prefixes = prefixes;
+    cand.dsuf = S->dsuf;
     if (!S->have || better(&cand, &S->best, S->roots == NULL)) {
         S->best = cand;
         S->have = true;
@@ -315,7 +320,7 @@ static void try_prefix(search *S, const char *s, size_t n, int depth, unsigned u
     rn += n - cut;
     buf[rn] = '\0';
     int rc = recodes + (recode ? 1 : 0);
-    consider(S, buf, rn, first, rc, pieces + 1);
+    consider(S, buf, rn, first, used | (1u << t), rc, pieces + 1);
     if (depth + 1 < MAX_PREFIXES)
         strip_prefixes(S, buf, rn, depth + 1, used | (1u << t), first, rc, pieces + 1);
 }
@@ -564,6 +569,28 @@ static size_t rules_stem(const char *w, size_t n, char *out)
 
 static size_t stem_spelled(const wordset *roots, const char *w, size_t n, char *out, bool respelled);
 
+/* Homograph roots: "diri" of the lexicon is three words that its affixes
+ * tell apart.  Bare or with -nya/-ku/-mu it is the reflexive, self
+ * (dirinya, percaya diri, mengundurkan diri), by far the most frequent; with
+ * a derivational affix it is "diri" II, to stand, to found (berdiri,
+ * mendirikan, didirikan, pendiri, pendirian), and ter- alone gives terdiri,
+ * to consist of.  A question about a founding ("Kapan X didirikan?") would
+ * otherwise match every text saying "dirinya".  The other two words get
+ * their usual verb form as their term: berdiri, terdiri.  Measured on the
+ * TyDi train questions (docs/ANALYSIS.md); the same reading of "tinggal"
+ * (meninggal, to die), "temu" (to meet, to find) and "jadi" (terjadi, to
+ * happen) gained nothing and is not made. */
+static const char *homograph(const reading *r)
+{
+    if (r->len != 4 || memcmp(r->root, "diri", 4) != 0)
+        return NULL;
+    if (r->prefixes == 0 && r->dsuf == DS_NONE)
+        return NULL;
+    if (r->prefixes == 1u << PX_TER && r->dsuf == DS_NONE)
+        return "terdiri";
+    return "berdiri";
+}
+
 size_t stem_word(const wordset *roots, const char *w, size_t n, char *out)
 {
     return stem_spelled(roots, w, n, out, false);
@@ -645,7 +672,7 @@ static size_t stem_spelled(const wordset *roots, const char *w, size_t n, char *
                 int sp = (p > 0) + (q > 0) + (d > 0);
                 S.suffix_pieces = sp;
                 if (sp > 0)
-                    consider(&S, w, n3, -1, 0, sp);
+                    consider(&S, w, n3, -1, 0, 0, sp);
                 strip_prefixes(&S, w, n3, 0, 0, -1, 0, sp);
             }
         }
@@ -656,6 +683,12 @@ static size_t stem_spelled(const wordset *roots, const char *w, size_t n, char *
         memcpy(out, w, n);
         out[n] = '\0';
         return n;
+    }
+    const char *h = homograph(&S.best);
+    if (h) {
+        size_t hn = strlen(h);
+        memcpy(out, h, hn + 1);
+        return hn;
     }
     memcpy(out, S.best.root, S.best.len + 1);
     return S.best.len;

@@ -223,3 +223,23 @@ Test(stem, reads_spelling_variants_as_their_standard_spelling)
     }
     warta_analyzer_close(a);
 }
+
+Test(stem, tells_the_words_of_the_homograph_root_diri_apart)
+{
+    warta_analyzer *a = open_lexicon();
+    char out[256];
+    /* the reflexive (bare, or with -nya -ku -mu); to stand, to found (any
+     * derivational affix); ter- alone: to consist of */
+    static const stem_case cases[] = {
+        {"diri", "diri"}, {"dirinya", "diri"}, {"diriku", "diri"}, {"dirimu", "diri"},
+        {"berdiri", "berdiri"}, {"berdirinya", "berdiri"}, {"didirikan", "berdiri"},
+        {"mendirikan", "berdiri"}, {"pendiri", "berdiri"}, {"pendirian", "berdiri"},
+        {"didirikannya", "berdiri"}, {"terdiri", "terdiri"}, {"terdirinya", "terdiri"},
+        {"sendiri", "sendiri"}, {"mandiri", "mandiri"}, {"Kediri", "kediri"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        stem(a, cases[i].word, out);
+        cr_expect_str_eq(out, cases[i].root, "stem(%s)", cases[i].word);
+    }
+    warta_analyzer_close(a);
+}
