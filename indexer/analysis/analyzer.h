@@ -22,7 +22,7 @@
 
 /* Version of the stemming rules and token rules.  Stored in the serialized
  * analyzer; an index written with a newer version is refused (WARTA_EFORMAT). */
-#define ANALYSIS_RULES_VERSION 4
+#define ANALYSIS_RULES_VERSION 5
 
 /* Analyzes text like warta_analyze(), but the first token gets position
  * first_pos, and *next_pos (if not NULL) receives the first free position

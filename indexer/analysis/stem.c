@@ -33,7 +33,7 @@ static const struct variant {
 } variants[] = {
     {"adzan", "azan"}, {"aktifitas", "aktivitas"}, {"analisa", "analisis"}, {"antri", "antre"},
     {"apotik", "apotek"}, {"atlit", "atlet"}, {"azas", "asas"}, {"budha", "buddha"},
-    {"cidera", "cedera"}, {"diagnosa", "diagnosis"}, {"dzikir", "zikir"},
+    {"cidera", "cedera"}, {"cina", "china"}, {"diagnosa", "diagnosis"}, {"dzikir", "zikir"},
     {"efektifitas", "efektivitas"}, {"ekstrim", "ekstrem"}, {"fiqih", "fikih"},
     {"frekwensi", "frekuensi"}, {"hadist", "hadis"}, {"hadits", "hadis"},
     {"hakekat", "hakikat"}, {"himbau", "imbau"}, {"hipotesa", "hipotesis"}, {"hutang", "utang"},
@@ -50,9 +50,12 @@ static const struct variant {
     {"sekertaris", "sekretaris"}, {"seksama", "saksama"}, {"shalat", "salat"},
     {"sholat", "salat"}, {"silahkan", "silakan"}, {"sistim", "sistem"}, {"solat", "salat"},
     {"subyek", "subjek"}, {"supir", "sopir"}, {"tehnik", "teknik"}, {"tehnologi", "teknologi"},
-    {"teoritis", "teoretis"}, {"trampil", "terampil"}, {"ustad", "ustaz"}, {"ustadz", "ustaz"},
+    {"teoritis", "teoretis"}, {"tiongkok", "china"}, {"trampil", "terampil"}, {"ustad", "ustaz"},
+    {"ustadz", "ustaz"},
     {"wudhu", "wudu"},
 };
+/* One country's three names in Indonesian news (China, Cina, Tiongkok)
+ * are read as one, like the spellings above. */
 #define NVARIANTS (sizeof variants / sizeof variants[0])
 #define VARIANT_MIN 4              /* shortest variant (ijin) */
 #define VARIANT_MAX 13             /* longest variant (produktifitas) */
@@ -636,6 +639,15 @@ static size_t stem_spelled(const wordset *roots, const char *w, size_t n, char *
         size_t sn = strlen(var->std);
         memcpy(out, var->std, sn + 1);
         return sn;
+    }
+    /* Arabic loans end in -iah in the standard spelling and often in -iyah
+     * in names and older texts (hijriyah, ilmiyah, Muhammadiyah): the
+     * -iyah spelling is read as -iah. */
+    if (!respelled && n >= 6 && memcmp(w + n - 4, "iyah", 4) == 0) {
+        char buf[STEM_MAX_WORD + 2];
+        memcpy(buf, w, n - 4);
+        memcpy(buf + n - 4, "iah", 4);
+        return stem_spelled(roots, buf, n - 1, out, true);
     }
     /* bel-/pel- + ajar anywhere in the word (belajar, mempelajari). */
     bool bel_ajar = false;

@@ -51,8 +51,9 @@ const char *const stopwords_default[] = {
     /* words that ask for a definition ("Apa pengertian X?", "definisi X"):
      * like "dimaksud", they name no topic of their own */
     "pengertian", "definisi",
-    /* abbreviations */
-    "dll", "dsb", "dst", "yg", "dgn", "utk", "tdk", "sdh", "dr", "krn",
+    /* abbreviations; and the honorifics written after the Prophet's and
+     * God's names (SAW, SWT), which name no topic */
+    "dll", "dsb", "dst", "yg", "dgn", "utk", "tdk", "sdh", "dr", "krn", "saw", "swt",
     NULL,
 };
 

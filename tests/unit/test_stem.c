@@ -216,6 +216,8 @@ Test(stem, reads_spelling_variants_as_their_standard_spelling)
         {"praktek-praktek", "praktik"}, {"resikonya", "risiko"}, {"beresiko", "berisiko"},
         {"Samudera", "samudra"}, {"sholat", "salat"}, {"ijin", "izin"},
         {"jendral", "jenderal"}, {"risiko", "risiko"}, {"praktik", "praktik"},
+        {"Tiongkok", "china"}, {"Cina", "china"}, {"China", "china"},
+        {"hijriyah", "hijriah"}, {"Muhammadiyah", "muhammadiah"}, {"ilmiah", "ilmiah"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         stem(a, cases[i].word, out);
