@@ -199,6 +199,23 @@ static void cur_rewind(qcur *c)
     c->doc = c->ml && c->ml->n ? 0 : SEG_END;
 }
 
+/* After a loop over the decoded block of segment cursor c stopped at
+ * posting k: leaves c on posting k and returns true when k is inside the
+ * block, else moves c to the next block's first posting and returns false. */
+static inline bool cur_block_resume(qcur *c, uint32_t k)
+{
+    seg_cursor *sc = c->sc;
+    if (k < sc->n) {
+        sc->i = k;
+        sc->doc = c->doc = sc->docs[k];
+        return true;
+    }
+    sc->i = sc->n - 1;
+    sc->doc = c->doc = sc->docs[sc->n - 1];
+    cur_next(c);
+    return false;
+}
+
 void qmem_list_bounds(qmem_list *l, const seg_reader *r)
 {
     memset(&l->term_bound, 0, sizeof l->term_bound);
@@ -1163,9 +1180,7 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
             }
         }
         /* On to E's next block. */
-        sc->i = n - 1;
-        sc->doc = c->doc = sc->docs[n - 1];
-        cur_next(c);
+        cur_block_resume(c, n);
     }
     *theta_io = theta;
     return false;
@@ -1264,14 +1279,8 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
                     w->pm[off] |= bit;
                     w->bm[off >> 6] |= (uint64_t)1 << (off & 63);
                 }
-                if (k < n) {
-                    sc->i = k;
-                    sc->doc = c->doc = docs[k];
+                if (cur_block_resume(c, k))
                     break;
-                }
-                sc->i = n - 1;
-                sc->doc = c->doc = docs[n - 1];
-                cur_next(c);
             }
         } else {
             for (uint32_t d = c->doc; d <= hi; d = cur_next(c)) {
@@ -1721,14 +1730,8 @@ static void taat_list(qexec *x, qwin *w, const qleaf *l, qcur *c, uint32_t lo, u
             }
         }
         *groups |= bit_range((docs[k0] - lo) >> 6, (docs[kend - 1] - lo) >> 6);
-        if (kend < n) {
-            sc->i = kend;
-            sc->doc = c->doc = docs[kend];
+        if (cur_block_resume(c, kend))
             return;
-        }
-        sc->i = n - 1;
-        sc->doc = c->doc = docs[n - 1];
-        cur_next(c);
     }
 }
 

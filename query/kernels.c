@@ -1,12 +1,11 @@
 /*
- * kernels.c: kern_score_add() and kern_take() (kernels.h).  The vector
+ * kernels.c: kern_score_add(), kern_take() and kern_group_max() (kernels.h).  The vector
  * versions use AVX2 and AVX-512 (F) through function attributes, so the
  * rest of the project keeps the baseline instruction set; which version
  * runs is decided once per process from what the processor reports.
  */
 #include "query/kernels.h"
 
-#include <stdatomic.h>
 #include <string.h>
 
 size_t kern_take_plain(double *acc, uint64_t groups, double theta, uint32_t *off, double *sc)
@@ -88,15 +87,11 @@ static void score_add_avx2(const bm25 *p, double idf, const uint32_t *docs, cons
     kern_score_add_plain(p, idf, docs + i, tfs + i, n - i, dl, acc, lo);
 }
 
+/* What the processor reports (read once by the compiler's runtime at
+ * start-up: each call is a load and a test). */
 static bool have_avx2(void)
 {
-    static _Atomic int known;
-    int k = atomic_load_explicit(&known, memory_order_relaxed);
-    if (k == 0) {
-        k = __builtin_cpu_supports("avx2") ? 2 : 1;
-        atomic_store_explicit(&known, k, memory_order_relaxed);
-    }
-    return k == 2;
+    return __builtin_cpu_supports("avx2");
 }
 
 __attribute__((target("avx512f")))
@@ -150,14 +145,7 @@ static void group_max_avx512(const double *acc, uint64_t groups, double *out)
 
 static bool have_avx512(void)
 {
-    /* 0 unknown, 1 no, 2 yes: every thread computes the same answer */
-    static _Atomic int known;
-    int k = atomic_load_explicit(&known, memory_order_relaxed);
-    if (k == 0) {
-        k = __builtin_cpu_supports("avx512f") ? 2 : 1;
-        atomic_store_explicit(&known, k, memory_order_relaxed);
-    }
-    return k == 2;
+    return __builtin_cpu_supports("avx512f");
 }
 #endif
 
