@@ -438,6 +438,14 @@ static bool excluded_doc(qexec *x, const qtree *const *kids, size_t nk, uint32_t
     return false;
 }
 
+/* Term leaf l's contribution to d, the document its cursor c is on: 0
+ * when d does not match (*ok false: a title leaf outside the title). */
+static inline double cur_score(qexec *x, const qleaf *l, qcur *c, uint32_t d, bool *ok)
+{
+    double tfw = cur_tfw(&x->p, l->title, c, ok);
+    return *ok ? bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d))) : 0.0;
+}
+
 /* Term leaf l's contribution to d through its cursor c, moved forward to
  * d: 0 when d is not in the list or does not match (*ok false). */
 static inline double probe_leaf(qexec *x, const qleaf *l, qcur *c, uint32_t d, bool *ok)
@@ -445,8 +453,7 @@ static inline double probe_leaf(qexec *x, const qleaf *l, qcur *c, uint32_t d, b
     *ok = false;
     if (cur_seek(c, d) != d)
         return 0.0;
-    double tfw = cur_tfw(&x->p, l->title, c, ok);
-    return *ok ? bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d))) : 0.0;
+    return cur_score(x, l, c, d, ok);
 }
 
 /* ---- the heap ---------------------------------------------------------- */
@@ -1285,11 +1292,11 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
         } else {
             for (uint32_t d = c->doc; d <= hi; d = cur_next(c)) {
                 bool ok;
-                double tfw = cur_tfw(&x->p, l->title, c, &ok);
+                double s = cur_score(x, l, c, d, &ok);
                 if (!ok)
                     continue;
                 uint32_t off = d - lo;
-                cw[off] = bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(x->r, d)));
+                cw[off] = s;
                 w->acc[off] += cw[off];
                 w->pm[off] |= bit;
                 w->bm[off >> 6] |= (uint64_t)1 << (off & 63);
@@ -1693,12 +1700,11 @@ static void taat_list(qexec *x, qwin *w, const qleaf *l, qcur *c, uint32_t lo, u
     if (!sc) {
         for (uint32_t d = c->doc; d <= hi; d = cur_next(c)) {
             bool ok;
-            double tfw = cur_tfw(&x->p, l->title, c, &ok);
+            double s = cur_score(x, l, c, d, &ok);
             if (!ok)
                 continue;
-            uint32_t off = d - lo;
-            acc[off] += bm25_term(&x->p, l->idf, tfw, bm25_norm(&x->p, seg_doc_len(r, d)));
-            *groups |= (uint64_t)1 << (off >> 6);
+            acc[d - lo] += s;
+            *groups |= (uint64_t)1 << ((d - lo) >> 6);
         }
         return;
     }
