@@ -115,8 +115,9 @@ static const uint8_t vb_idx[32][64] __attribute__((aligned(64))) = {VB_ALL(VB_RO
 static const uint64_t vb_sh[32][8] __attribute__((aligned(64))) = {VB_ALL(VB_SH)};
 
 __attribute__((target("avx512f,avx512bw,avx512vbmi")))
-static void unpack_vbmi(const uint8_t *p, unsigned b, uint32_t *v)
+static void unpack_vbmi(const uint8_t *p, unsigned b, uint32_t *v, uint32_t add)
 {
+    const __m512i plus = _mm512_set1_epi64(add);
     const __m512i idx = _mm512_load_si512((const void *)vb_idx[b - 1]);
     const __m512i sh = _mm512_load_si512((const void *)vb_sh[b - 1]);
     const __m512i mask = _mm512_set1_epi64(b >= 32 ? 0xffffffffll : (long long)((1u << b) - 1));
@@ -126,7 +127,7 @@ static void unpack_vbmi(const uint8_t *p, unsigned b, uint32_t *v)
     for (unsigned g = 0; g < SEG_BLOCK / 8; g++) {
         __m512i d = _mm512_maskz_loadu_epi8(lm, p + (size_t)g * b);
         d = _mm512_permutexvar_epi8(idx, d);
-        d = _mm512_and_si512(_mm512_srlv_epi64(d, sh), mask);
+        d = _mm512_add_epi64(_mm512_and_si512(_mm512_srlv_epi64(d, sh), mask), plus);
         _mm256_storeu_si256((__m256i *)(void *)(v + g * 8), _mm512_cvtepi64_epi32(d));
     }
 }
@@ -145,11 +146,25 @@ void postings_unpack(const uint8_t *p, unsigned bits, uint32_t *v)
 {
 #ifdef HAVE_UNPACK_VBMI
     if (bits > 0 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw")) {
-        unpack_vbmi(p, bits, v);
+        unpack_vbmi(p, bits, v, 0);
         return;
     }
 #endif
     postings_unpack_scalar(p, bits, v);
+}
+
+/* postings_unpack() plus one to every value (the tfs, stored minus one). */
+static void unpack_tfs(const uint8_t *p, unsigned bits, uint32_t *v)
+{
+#ifdef HAVE_UNPACK_VBMI
+    if (bits > 0 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw")) {
+        unpack_vbmi(p, bits, v, 1);
+        return;
+    }
+#endif
+    postings_unpack_scalar(p, bits, v);
+    for (unsigned i = 0; i < SEG_BLOCK; i++)
+        v[i] += 1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -523,9 +538,7 @@ void seg_cursor_load_tfs(seg_cursor *c)
         return;
     }
     if (!c->tfs_ready) {
-        postings_unpack(c->tf_src, c->tf_bits, c->tfs);
-        for (unsigned i = 0; i < SEG_BLOCK; i++)
-            c->tfs[i] += 1;
+        unpack_tfs(c->tf_src, c->tf_bits, c->tfs);
     }
     postings_unpack(c->tf_src + 16 * (size_t)c->tf_bits, c->ttf_bits, c->ttfs);
     c->tf_ready = c->tfs_ready = true;
@@ -537,9 +550,7 @@ void seg_cursor_load_tf_only(seg_cursor *c)
         seg_cursor_load_tfs(c);
         return;
     }
-    postings_unpack(c->tf_src, c->tf_bits, c->tfs);
-    for (unsigned i = 0; i < SEG_BLOCK; i++)
-        c->tfs[i] += 1;
+    unpack_tfs(c->tf_src, c->tf_bits, c->tfs);
     c->tfs_ready = true;
 }
 
