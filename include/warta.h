@@ -339,9 +339,9 @@ WARTA_API int warta_index_check(const char *dir, char *errmsg, size_t errlen);
  * like the articles; +word required, -word or NOT word excluded, "a phrase"
  * (stopwords keep their places), title:word and title:"a phrase", AND / OR
  * and parentheses, word* for every term starting with word.  Ranking is
- * BM25 (BM25F with title_boost) over live articles; top-k uses block-max
- * MaxScore and returns exactly what exhaustive scoring returns (ties by
- * article order in the index). */
+ * BM25 (BM25F with title_boost) over live articles; top-k is pruned (term
+ * at a time, block-max MaxScore on later segments) and returns exactly what
+ * exhaustive scoring returns (ties by article order in the index). */
 
 typedef enum warta_sort {
     WARTA_SORT_SCORE = 0,      /* best score first (ties: older document first) */
