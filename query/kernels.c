@@ -1,8 +1,10 @@
 /*
  * kernels.c: kern_score_add(), kern_take() and kern_group_max() (kernels.h).  The vector
  * versions use AVX2 and AVX-512 (F) through function attributes, so the
- * rest of the project keeps the baseline instruction set; which version
- * runs is decided once per process from what the processor reports.
+ * rest of the project keeps the baseline instruction set; each call takes
+ * the vector version when the processor reports the instructions (the
+ * compiler's runtime reads that once at start-up).  -DWARTA_NO_SIMD builds
+ * the plain versions alone (scripts/test runs the suite so too).
  */
 #include "query/kernels.h"
 
@@ -41,7 +43,7 @@ void kern_score_add_plain(const bm25 *p, double idf, const uint32_t *docs, const
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(WARTA_NO_SIMD)
 #include <immintrin.h>
-#define HAVE_KERN_AVX512 1
+#define HAVE_KERN_VECTOR 1
 
 static inline uint32_t dl_at(const uint8_t *dl, uint32_t d)
 {
@@ -151,7 +153,7 @@ static bool have_avx512(void)
 
 bool kern_vector(void)
 {
-#ifdef HAVE_KERN_AVX512
+#ifdef HAVE_KERN_VECTOR
     return have_avx512();
 #else
     return false;
@@ -173,7 +175,7 @@ void kern_group_max_plain(const double *acc, uint64_t groups, double *out)
 
 void kern_group_max(const double *acc, uint64_t groups, double *out)
 {
-#ifdef HAVE_KERN_AVX512
+#ifdef HAVE_KERN_VECTOR
     if (have_avx512()) {
         group_max_avx512(acc, groups, out);
         return;
@@ -185,7 +187,7 @@ void kern_group_max(const double *acc, uint64_t groups, double *out)
 void kern_score_add(const bm25 *p, double idf, const uint32_t *docs, const uint32_t *tfs,
                     size_t n, const uint8_t *dl, double *acc, uint32_t lo)
 {
-#ifdef HAVE_KERN_AVX512
+#ifdef HAVE_KERN_VECTOR
     if (have_avx2()) {
         score_add_avx2(p, idf, docs, tfs, n, dl, acc, lo);
         return;
@@ -196,7 +198,7 @@ void kern_score_add(const bm25 *p, double idf, const uint32_t *docs, const uint3
 
 size_t kern_take(double *acc, uint64_t groups, double theta, uint32_t *off, double *sc)
 {
-#ifdef HAVE_KERN_AVX512
+#ifdef HAVE_KERN_VECTOR
     if (have_avx512())
         return take_avx512(acc, groups, theta, off, sc);
 #endif
