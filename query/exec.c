@@ -1229,16 +1229,21 @@ static qwin *win_align(void *raw)
     return w;
 }
 
+/* The parts that must be zero between uses. */
+static void win_zero(qwin *w)
+{
+    memset(w->tacc, 0, sizeof w->tacc);
+    memset(w->acc, 0, sizeof w->acc);
+    memset(w->bm, 0, sizeof w->bm);
+    memset(w->pm, 0, sizeof w->pm);
+}
+
 qwin *qwin_new(void)
 {
     void *raw = wmalloc(sizeof(qwin) + 64);
     qwin *w = raw ? win_align(raw) : NULL;
-    if (w) {
-        memset(w->tacc, 0, sizeof w->tacc);
-        memset(w->acc, 0, sizeof w->acc);
-        memset(w->bm, 0, sizeof w->bm);
-        memset(w->pm, 0, sizeof w->pm);
-    }
+    if (w)
+        win_zero(w);
     return w;
 }
 
@@ -1246,6 +1251,21 @@ void qwin_free(qwin *w)
 {
     if (w)
         wfree(w->raw);
+}
+
+/* The scratch of window_pass() and run_taat(): the searcher's, or one
+ * from the arena (zeroed) for callers that keep none.  NULL when out of
+ * memory. */
+static qwin *win_scratch(qexec *x)
+{
+    if (x->win)
+        return x->win;
+    void *raw = arena_alloc(x->arena, sizeof(qwin) + 64);
+    if (!raw)
+        return NULL;
+    x->win = win_align(raw);
+    win_zero(x->win);
+    return x->win;
 }
 
 static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint32_t *ord,
@@ -1463,8 +1483,8 @@ static int run_maxscore(qexec *x)
     size_t region_ess = SIZE_MAX;   /* ess when the region was computed */
     double region_all = 0.0;        /* sum of every list's block bound there */
     double region_ne = 0.0;         /* of the non-essential lists' */
-    qwin *win = x->win;            /* window_pass()'s scratch */
-    double *wrp = NULL;            /* and its prefixes of block bounds, on first use */
+    qwin *win = NULL;              /* window_pass()'s scratch, on first use */
+    double *wrp = NULL;            /* and its prefixes of block bounds */
     /* rpre[i]: the sum of the block bounds there of the lists 0..i (in
      * bound order), which bounds what the non-essential lists 0..i can
      * still add to a document of the region (tighter than pre[i]). */
@@ -1482,17 +1502,7 @@ static int run_maxscore(qexec *x)
                 break;
             if (!wrp) {
                 wrp = arena_alloc(x->arena, ns * sizeof *wrp);
-                if (!win) {
-                    /* No scratch kept across queries: one from the arena, zeroed. */
-                    void *raw = arena_alloc(x->arena, sizeof(qwin) + 64);
-                    win = raw ? win_align(raw) : NULL;
-                    if (win) {
-                        memset(win->tacc, 0, sizeof win->tacc);
-                        memset(win->acc, 0, sizeof win->acc);
-                        memset(win->bm, 0, sizeof win->bm);
-                        memset(win->pm, 0, sizeof win->pm);
-                    }
-                }
+                win = win_scratch(x);
                 if (!wrp || !win)
                     return WARTA_ENOMEM;
             }
@@ -1635,25 +1645,6 @@ static int run_maxscore(qexec *x)
 }
 
 /* ---- term at a time ------------------------------------------------------ */
-
-/* The scratch of window_pass() and run_taat(): the searcher's, or one
- * from the arena (zeroed) for callers that keep none.  NULL when out of
- * memory. */
-static qwin *win_scratch(qexec *x)
-{
-    if (x->win)
-        return x->win;
-    void *raw = arena_alloc(x->arena, sizeof(qwin) + 64);
-    if (!raw)
-        return NULL;
-    qwin *w = win_align(raw);
-    memset(w->tacc, 0, sizeof w->tacc);
-    memset(w->acc, 0, sizeof w->acc);
-    memset(w->bm, 0, sizeof w->bm);
-    memset(w->pm, 0, sizeof w->pm);
-    x->win = w;
-    return w;
-}
 
 /* True when the per-document values of documents a..b were checked (the
  * vector scorer reads their lengths directly). */
