@@ -142,29 +142,30 @@ bool postings_unpack_fast(void)
 #endif
 }
 
-void postings_unpack(const uint8_t *p, unsigned bits, uint32_t *v)
+/* postings_unpack() plus add to every value (1 for the tfs, stored minus
+ * one). */
+static void unpack_add(const uint8_t *p, unsigned bits, uint32_t *v, uint32_t add)
 {
 #ifdef HAVE_UNPACK_VBMI
-    if (bits > 0 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw")) {
-        unpack_vbmi(p, bits, v, 0);
+    if (bits > 0 && postings_unpack_fast()) {
+        unpack_vbmi(p, bits, v, add);
         return;
     }
 #endif
     postings_unpack_scalar(p, bits, v);
+    if (add)
+        for (unsigned i = 0; i < SEG_BLOCK; i++)
+            v[i] += add;
 }
 
-/* postings_unpack() plus one to every value (the tfs, stored minus one). */
+void postings_unpack(const uint8_t *p, unsigned bits, uint32_t *v)
+{
+    unpack_add(p, bits, v, 0);
+}
+
 static void unpack_tfs(const uint8_t *p, unsigned bits, uint32_t *v)
 {
-#ifdef HAVE_UNPACK_VBMI
-    if (bits > 0 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw")) {
-        unpack_vbmi(p, bits, v, 1);
-        return;
-    }
-#endif
-    postings_unpack_scalar(p, bits, v);
-    for (unsigned i = 0; i < SEG_BLOCK; i++)
-        v[i] += 1;
+    unpack_add(p, bits, v, 1);
 }
 
 /* ------------------------------------------------------------------------ */
