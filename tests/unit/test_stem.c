@@ -54,14 +54,20 @@ static const stem_case issue_cases[] = {
     {"berlari-lari", "lari"}, {"anak-anak", "anak"}, {"sebaik-baiknya", "baik"},
 };
 
+/* Each case's word stems to its root with analyzer a. */
+static void expect_cases(warta_analyzer *a, const stem_case *cases, size_t n)
+{
+    char out[256];
+    for (size_t i = 0; i < n; i++) {
+        stem(a, cases[i].word, out);
+        cr_expect_str_eq(out, cases[i].root, "stem(%s)", cases[i].word);
+    }
+}
+
 Test(stem, handles_the_affixes_the_issue_names)
 {
     warta_analyzer *a = open_lexicon();
-    char out[256];
-    for (size_t i = 0; i < sizeof issue_cases / sizeof issue_cases[0]; i++) {
-        stem(a, issue_cases[i].word, out);
-        cr_expect_str_eq(out, issue_cases[i].root, "stem(%s)", issue_cases[i].word);
-    }
+    expect_cases(a, issue_cases, sizeof issue_cases / sizeof issue_cases[0]);
     warta_analyzer_close(a);
 }
 
@@ -219,17 +225,13 @@ Test(stem, reads_spelling_variants_as_their_standard_spelling)
         {"Tiongkok", "china"}, {"Cina", "china"}, {"China", "china"},
         {"hijriyah", "hijriah"}, {"Muhammadiyah", "muhammadiah"}, {"ilmiah", "ilmiah"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        stem(a, cases[i].word, out);
-        cr_expect_str_eq(out, cases[i].root, "stem(%s)", cases[i].word);
-    }
+    expect_cases(a, cases, sizeof cases / sizeof cases[0]);
     warta_analyzer_close(a);
 }
 
 Test(stem, tells_the_words_of_the_homograph_root_diri_apart)
 {
     warta_analyzer *a = open_lexicon();
-    char out[256];
     /* the reflexive (bare, or with -nya -ku -mu); to stand, to found (any
      * derivational affix); ter- alone: to consist of */
     static const stem_case cases[] = {
@@ -239,9 +241,6 @@ Test(stem, tells_the_words_of_the_homograph_root_diri_apart)
         {"didirikannya", "berdiri"}, {"terdiri", "terdiri"}, {"terdirinya", "terdiri"},
         {"sendiri", "sendiri"}, {"mandiri", "mandiri"}, {"Kediri", "kediri"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        stem(a, cases[i].word, out);
-        cr_expect_str_eq(out, cases[i].root, "stem(%s)", cases[i].word);
-    }
+    expect_cases(a, cases, sizeof cases / sizeof cases[0]);
     warta_analyzer_close(a);
 }
