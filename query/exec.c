@@ -1,13 +1,15 @@
 /*
  * exec.c: ranking (exec.h).  The scorers share one heap and one scoring
- * function: for flat ranked queries of terms (the common case: plain words,
- * -excluded words) block-max MaxScore (2 to 8 essential lists a window of
- * docids at a time, term at a time inside it), started from a threshold
- * found in the strongest list's best block, or for a lone term its blocks
- * best first; for the rest an
- * exhaustive document-at-a-time evaluator of the whole tree.  A document's
- * score is always the sum of its leaves' contributions in query order, so
- * every path gives the same bits, and the heap's total order (score, then
+ * function.  For flat ranked queries of terms (the common case: plain
+ * words, -excluded words): term at a time (run_taat: every list added into
+ * a window of sums, the vector loops of kernels.c) while the heap is not
+ * full, block-max MaxScore (run_maxscore: 2 to 8 essential lists a window
+ * of docids at a time, started from a threshold found in the strongest
+ * list's best block) once earlier segments have filled it, and for a lone
+ * term its blocks best first.  For the rest an exhaustive
+ * document-at-a-time evaluator of the whole tree.  A document's score is
+ * always the sum of its leaves' contributions in query order, so every
+ * path gives the same bits, and the heap's total order (score, then
  * document) makes the visiting order irrelevant.  Matches are counted
  * exactly; where documents were skipped, by a separate pass over the
  * docids into a bitmap (on demand: qexec_count_segment).
@@ -1210,7 +1212,7 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
 
 struct qwin {
     void *raw;                   /* the allocation holding this (64-byte aligned) */
-    double tacc[TAAT_WIN] __attribute__((aligned(64)));       /* term at a time: sums of the window's documents, zero between windows */
+    double tacc[TAAT_WIN] __attribute__((aligned(64))); /* term at a time: the window's sums, zero between windows */
     uint32_t toff[TAAT_WIN];     /* term at a time: the window's candidates (offsets) */
     double tsc[TAAT_WIN];        /* and their sums */
     double cw[WIN_LISTS * WIN_DOCS]; /* contributions, one row per essential list */

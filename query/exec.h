@@ -4,11 +4,12 @@
  * qcur, a small cursor over either a segment's postings (seg_cursor) or an
  * in-memory list (qmem_list, for tests).  exec.c keeps one top-k heap across
  * segments (global document order: segment base + docid) and counts every
- * match.  Flat ranked queries of terms use block-max MaxScore; everything
- * else (phrases, nested groups, sort by date, options.exhaustive) is scored
- * exhaustively document-at-a-time.  Both add the same contributions in the
- * same order, so scores agree to the last bit.  Callers: searcher.c,
- * test_topk.c, test_phrase.c.
+ * match.  Flat ranked queries of terms are scored term at a time (the
+ * first segment) or by block-max MaxScore (later segments, long lists);
+ * everything else (phrases, nested groups, sort by date,
+ * options.exhaustive) is scored exhaustively document-at-a-time.  All add
+ * the same contributions in the same order, so scores agree to the last
+ * bit.  Callers: searcher.c, test_topk.c, test_phrase.c.
  */
 #ifndef WARTA_QUERY_EXEC_H
 #define WARTA_QUERY_EXEC_H
@@ -111,15 +112,16 @@ typedef struct qhit {
     uint32_t doc;            /* docid in it */
 } qhit;
 
-/* MaxScore's window scratch (about 150 KiB), zero between uses: a
- * searcher keeps one across queries so that no query clears it. */
+/* The window scratch of term at a time and MaxScore (about 250 KiB), zero
+ * between uses: a searcher keeps one across queries so that no query
+ * clears it. */
 typedef struct qwin qwin;
 qwin *qwin_new(void);
 void qwin_free(qwin *w);
 
 /* Which scorer ranks flat queries of terms (qexec.scorer). */
 typedef enum qexec_scorer {
-    QEXEC_AUTO,              /* by the lists' lengths */
+    QEXEC_AUTO,              /* by the heap's state and the lists' lengths (exec.c) */
     QEXEC_TAAT,              /* term at a time whenever it applies (tests) */
     QEXEC_MAXSCORE           /* block-max MaxScore (tests) */
 } qexec_scorer;
@@ -138,7 +140,7 @@ typedef struct qexec {
     const char *const *sources; /* source filter names */
     size_t nsources;
     qarena *arena;           /* scratch */
-    qwin *win;               /* MaxScore's window scratch, or NULL: one from the arena per query */
+    qwin *win;               /* window scratch (qwin_new), or NULL: one from the arena per query */
     qhit *heap;              /* cap entries, worst at [0] */
     size_t nheap;
     uint64_t total;          /* matches counted */

@@ -17,7 +17,7 @@ typedef struct qctx {
     qarena arena;            /* everything of one search and its results */
     wbuf scratch;            /* document store fetches */
     wbuf norm;               /* normalization scratch */
-    struct qwin *win;        /* MaxScore's window scratch, kept across queries */
+    struct qwin *win;        /* the scorers' window scratch, kept across queries */
     struct qctx *next;       /* pool link */
 } qctx;
 
