@@ -1658,21 +1658,6 @@ static bool docs_ready(const seg_reader *r, uint32_t a, uint32_t b)
     return true;
 }
 
-/* The first index k in [i, n) with docs[k] > hi, or n (docs ascending):
- * a binary search without branches on the data. */
-static inline uint32_t first_after(const uint32_t *docs, uint32_t i, uint32_t n, uint32_t hi)
-{
-    if (i >= n)
-        return n;
-    uint32_t base = i, len = n - i;
-    while (len > 1) {
-        uint32_t half = len / 2;
-        base = docs[base + half - 1] <= hi ? base + half : base;
-        len -= half;
-    }
-    return base + (docs[base] <= hi);
-}
-
 /* Bits a..b (a <= b < 64). */
 static inline uint64_t bit_range(uint32_t a, uint32_t b)
 {
@@ -1706,7 +1691,7 @@ static void taat_list(qexec *x, qwin *w, const qleaf *l, qcur *c, uint32_t lo, u
         uint32_t n = sc->n, k0 = sc->i, kend = n;
         const uint32_t *docs = sc->docs;
         if (docs[n - 1] > hi)
-            kend = first_after(docs, k0, n, hi);
+            kend = seg_cursor_block_find(sc, k0, hi + 1);   /* hi < SEG_END */
         if (plain) {
             const uint32_t *tfs = seg_cursor_block_tfs(sc);
             if (docs_ready(r, docs[k0], docs[kend - 1])) {

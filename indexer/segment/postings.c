@@ -688,9 +688,7 @@ static uint32_t skip_find(const seg_cursor *c, uint32_t k, uint32_t target)
     return hi;
 }
 
-/* The first index from i in the decoded block whose docid is >= target,
- * or n. */
-static uint32_t block_find(const seg_cursor *c, uint32_t i, uint32_t target)
+uint32_t seg_cursor_block_find(const seg_cursor *c, uint32_t i, uint32_t target)
 {
     uint32_t n = c->n;
     if (i >= n || c->docs[i] >= target)
@@ -733,7 +731,7 @@ uint32_t seg_cursor_seek(seg_cursor *c, uint32_t target)
         if (!decode_block(c, k))
             return SEG_END;
     }
-    uint32_t i = block_find(c, c->i, target);
+    uint32_t i = seg_cursor_block_find(c, c->i, target);
     if (i >= c->n) {
         c->i = c->n - 1;
         return c->doc = SEG_END;
@@ -760,7 +758,7 @@ uint32_t seg_cursor_goto(seg_cursor *c, uint32_t target)
         if (!decode_block(c, k))
             return SEG_END;
     }
-    uint32_t i = block_find(c, 0, target);
+    uint32_t i = seg_cursor_block_find(c, 0, target);
     if (i >= c->n) {
         c->i = c->n - 1;
         return c->doc = SEG_END;

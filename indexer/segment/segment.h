@@ -444,6 +444,10 @@ uint32_t seg_cursor_shallow_seek(seg_cursor *c, uint32_t target);
  * any), valid until the next call on c. */
 void seg_cursor_block_bound(const seg_cursor *c, seg_bound *out);
 
+/* The first index from i in the decoded block whose docid is >= target,
+ * or the block's count: a binary search, then a short scan. */
+uint32_t seg_cursor_block_find(const seg_cursor *c, uint32_t i, uint32_t target);
+
 /* The bounds of the blocks that may hold documents lo..hi (at most max of
  * them, in order) into out; returns how many (0: none there).  Moves
  * nothing. */
