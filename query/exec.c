@@ -1692,20 +1692,30 @@ static void taat_list(qexec *x, qwin *w, const qleaf *l, qcur *c, uint32_t lo, u
         const uint32_t *docs = sc->docs;
         if (docs[n - 1] > hi)
             kend = seg_cursor_block_find(sc, k0, hi + 1);   /* hi < SEG_END */
-        if (plain) {
-            const uint32_t *tfs = seg_cursor_block_tfs(sc);
+        if (!l->title) {
+            /* Title counts are read only when they weigh: with a title
+             * weight other than 1 and a block that has any (a block
+             * without gives tf' = tf + 0.0 = tf exactly). */
+            const uint32_t *tfs = seg_cursor_block_tfs(sc), *ttfs = NULL;
+            if (!plain && seg_cursor_block_has_title(sc)) {
+                seg_cursor_need_tfs(sc);
+                ttfs = sc->ttfs;
+            }
             if (docs_ready(r, docs[k0], docs[kend - 1])) {
-                kern_score_add(&x->p, l->idf, docs + k0, tfs + k0, kend - k0, r->dl, acc, lo);
+                kern_score_add(&x->p, l->idf, docs + k0, tfs + k0, ttfs ? ttfs + k0 : NULL,
+                               kend - k0, r->dl, acc, lo);
             } else {
-                for (uint32_t k = k0; k < kend; k++)
-                    acc[docs[k] - lo] += bm25_term(&x->p, l->idf, (double)tfs[k],
+                for (uint32_t k = k0; k < kend; k++) {
+                    double tfw = ttfs ? bm25_tf_text(&x->p, tfs[k], ttfs[k]) : (double)tfs[k];
+                    acc[docs[k] - lo] += bm25_term(&x->p, l->idf, tfw,
                                                    bm25_norm(&x->p, seg_doc_len(r, docs[k])));
+                }
             }
         } else {
             seg_cursor_need_tfs(sc);
             for (uint32_t k = k0; k < kend; k++) {
                 bool ok;
-                double tfw = block_tfw(&x->p, l->title, false, sc, k, &ok);
+                double tfw = block_tfw(&x->p, true, false, sc, k, &ok);
                 if (!ok)
                     continue;
                 uint32_t off = docs[k] - lo;

@@ -19,13 +19,17 @@
 
 #include "query/bm25.h"
 
-/* acc[docs[i] - lo] += bm25_term(p, idf, tfs[i], bm25_norm(p, dl(docs[i])))
- * for i < n, in order; tfs[i] >= 1; dl the segment's little-endian u32
- * lengths, already checked (seg_doc_ready) for every docs[i]. */
+/* acc[docs[i] - lo] += bm25_term(p, idf, tf', bm25_norm(p, dl(docs[i])))
+ * for i < n, in order, where tf' is tfs[i] when ttfs is NULL, else
+ * bm25_tf_text(p, tfs[i], ttfs[i]) (the title occurrences weighted by
+ * p->boost, which must then be > 0); tfs[i] >= 1; dl the segment's
+ * little-endian u32 lengths, already checked (seg_doc_ready) for every
+ * docs[i]. */
 void kern_score_add(const bm25 *p, double idf, const uint32_t *docs, const uint32_t *tfs,
-                    size_t n, const uint8_t *dl, double *acc, uint32_t lo);
+                    const uint32_t *ttfs, size_t n, const uint8_t *dl, double *acc, uint32_t lo);
 void kern_score_add_plain(const bm25 *p, double idf, const uint32_t *docs, const uint32_t *tfs,
-                          size_t n, const uint8_t *dl, double *acc, uint32_t lo);
+                          const uint32_t *ttfs, size_t n, const uint8_t *dl, double *acc,
+                          uint32_t lo);
 
 /* For each group g of 64 documents marked in groups (bit g: acc[64g ..
  * 64g + 64)), the documents whose sum is >= theta go to off[] (their

@@ -267,6 +267,13 @@ static int term_stats(search *s, uint64_t n)
     s->tfound = arena_calloc(a, cells, 1);
     if (!s->tinfo || !s->tfound)
         return WARTA_ENOMEM;
+    /* The dictionary blocks of every term start loading before the first
+     * lookup waits for its own. */
+    if (p->nterms > 1)
+        for (size_t t = 0; t < p->nterms; t++)
+            for (size_t g = 0; g < s->nseg; g++)
+                seg_term_prefetch_lookup(seg_snapshot_segment(s->snap, g), p->terms[t].text,
+                                         p->terms[t].len);
     for (size_t t = 0; t < p->nterms; t++) {
         uint64_t df = 0;
         for (size_t g = 0; g < s->nseg; g++) {
@@ -280,6 +287,7 @@ static int term_stats(search *s, uint64_t n)
                 return rc;
             }
             s->tfound[t * s->nseg + g] = 1;
+            seg_term_prefetch(r, ti);
             uint32_t live = ti->df;
             if (seg_ndeleted(r)) {
                 rc = seg_term_live_df(r, ti, &live);

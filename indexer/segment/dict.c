@@ -336,6 +336,20 @@ static uint32_t find_block(const seg_reader *r, const char *term, size_t len)
     return lo;
 }
 
+void seg_term_prefetch_lookup(const seg_reader *r, const char *term, size_t len)
+{
+    if (r->ndict_blocks == 0 || len > SEG_MAX_TERM)
+        return;
+    uint32_t b = find_block(r, term, len);
+    const uint8_t *e = r->dict_index + (size_t)b * FMT_DICT_ENTRY;
+    uint64_t off = le32_get(e + 16), blen = le32_get(e + 20);
+    if (off + blen > r->dict_len)
+        return;   /* damaged: the lookup will say so */
+    const uint8_t *p = r->dict_data + off;
+    for (uint64_t o = 0; o < blen && o < 256; o += 64)
+        __builtin_prefetch(p + o);
+}
+
 /* The block that holds term if any block does: the binary search read
  * keys not yet checked, so the answer stands only once the two keys around
  * it pass their entries' checksums and bracket the term (the order of all

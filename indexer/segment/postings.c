@@ -481,6 +481,7 @@ static bool decode_block(seg_cursor *c, uint32_t k)
         c->tf_src = p + 16 * bd;
         c->tf_bits = (uint8_t)bt;
         c->ttf_bits = (uint8_t)bq;
+        c->has_title = bq != 0;
         c->tf_ready = c->tfs_ready = false;
         if (bd <= 24 && ndocs <= ((uint32_t)1 << 31)) {
             /* 128 gaps below 2^24 add less than 2^31 to a docid below
@@ -499,6 +500,7 @@ static bool decode_block(seg_cursor *c, uint32_t k)
         }
     } else {
         c->tf_ready = c->tfs_ready = true;
+        c->has_title = false;
         for (uint32_t i = 0; i < n; i++) {
             uint64_t gap, tfv, ttf = 0;
             if (!fmt_varint(&p, c->end, &gap) || !fmt_varint(&p, c->end, &tfv))
@@ -513,6 +515,7 @@ static bool decode_block(seg_cursor *c, uint32_t k)
             c->docs[i] = (uint32_t)d;
             c->tfs[i] = (uint32_t)(tfv >> 1) + 1;
             c->ttfs[i] = (uint32_t)ttf;
+            c->has_title |= ttf != 0;
             d++;
         }
     }
@@ -568,6 +571,8 @@ int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t)
     c->tf_ready = c->tfs_ready = true;
     c->tf_src = NULL;
     c->tf_bits = c->ttf_bits = 0;
+    c->has_title = false;
+    c->bound_lazy = false;
     int rc = dict_verify_block(r, t->block);
     if (rc)
         return c->err = rc;
@@ -588,24 +593,21 @@ int seg_cursor_open(seg_cursor *c, seg_reader *r, const seg_term *t)
         }
         c->skip = p;
         c->blocks = p + (size_t)c->nblocks * FMT_SKIP_ENTRY;
-        seg_bound *b = &c->term_bound;
-        bound_init(b);
+        /* The skip entries' order is checked here; the list's bound over
+         * them is computed when first asked for (seg_cursor_term_bound():
+         * term at a time never asks). */
         uint32_t prev_last = 0;
         for (uint32_t k = 0; k < c->nblocks; k++) {
-            seg_bound e;
-            read_skip(c->skip + (size_t)k * FMT_SKIP_ENTRY, &e);
-            if ((k > 0 && e.last_doc <= prev_last) || e.last_doc >= r->ndocs) {
+            uint32_t last = skip_last(c, k);
+            if ((k > 0 && last <= prev_last) || last >= r->ndocs) {
                 corrupt(c, "skip entries out of order");
                 return c->err;
             }
-            prev_last = e.last_doc;
-            b->last_doc = e.last_doc;
-            if (e.max_tf > b->max_tf) b->max_tf = e.max_tf;
-            if (e.max_ttf > b->max_ttf) b->max_ttf = e.max_ttf;
-            if (e.min_dl < b->min_dl) b->min_dl = e.min_dl;
-            if (e.ratio_tf > b->ratio_tf) b->ratio_tf = e.ratio_tf;
-            if (e.ratio_ttf > b->ratio_ttf) b->ratio_ttf = e.ratio_ttf;
+            prev_last = last;
         }
+        bound_init(&c->term_bound);
+        c->term_bound.last_doc = prev_last;
+        c->bound_lazy = true;
     } else {
         c->skip = NULL;
         c->blocks = p;
@@ -817,6 +819,33 @@ int seg_cursor_positions(seg_cursor *c, uint32_t *out)
         out[j] = (uint32_t)acc;
     }
     return 0;
+}
+
+void seg_term_prefetch(const seg_reader *r, const seg_term *t)
+{
+    if (t->post_off < r->post_len) {
+        const uint8_t *p = r->post + t->post_off;
+        __builtin_prefetch(p);
+        if (t->post_len > 64 && r->post_len - t->post_off > 64)
+            __builtin_prefetch(p + 64);
+    }
+}
+
+void seg_cursor_fill_bound(seg_cursor *c)
+{
+    seg_bound *b = &c->term_bound;
+    bound_init(b);
+    for (uint32_t k = 0; k < c->nblocks; k++) {
+        seg_bound e;
+        read_skip(c->skip + (size_t)k * FMT_SKIP_ENTRY, &e);
+        b->last_doc = e.last_doc;
+        if (e.max_tf > b->max_tf) b->max_tf = e.max_tf;
+        if (e.max_ttf > b->max_ttf) b->max_ttf = e.max_ttf;
+        if (e.min_dl < b->min_dl) b->min_dl = e.min_dl;
+        if (e.ratio_tf > b->ratio_tf) b->ratio_tf = e.ratio_tf;
+        if (e.ratio_ttf > b->ratio_ttf) b->ratio_ttf = e.ratio_ttf;
+    }
+    c->bound_lazy = false;
 }
 
 uint32_t seg_cursor_shallow_seek(seg_cursor *c, uint32_t target)

@@ -363,16 +363,28 @@ typedef struct seg_cursor {
     const uint8_t *pos_blk;  /* positions of the decoded block's first document */
     const uint8_t *pos_cur;  /* positions of document pos_i of the block */
     uint32_t pos_i;          /* document index pos_cur points at */
-    seg_bound term_bound;    /* bound over the whole list (and of the only block when df < SEG_BLOCK) */
+    seg_bound term_bound;    /* bound over the whole list (and of the only block when df < SEG_BLOCK);
+                                only its last_doc while bound_lazy */
+    bool bound_lazy;         /* term_bound not computed yet (seg_cursor_term_bound()) */
     const uint8_t *tf_src;   /* packed tf-1 then title tf of block blk, when not yet unpacked */
     uint8_t tf_bits;         /* their widths */
     uint8_t ttf_bits;
     bool tf_ready;           /* tfs[] and ttfs[] hold block blk's values */
     bool tfs_ready;          /* tfs[] does (ttfs[] may not yet) */
+    bool has_title;          /* some ttfs[] of block blk is not 0 */
     uint32_t docs[SEG_BLOCK];  /* decoded docids of block blk */
     uint32_t tfs[SEG_BLOCK];   /* their tf */
     uint32_t ttfs[SEG_BLOCK];  /* their title tf */
 } seg_cursor;
+
+/* Asks the processor to start loading the dictionary block where term
+ * would be (a hint, before seg_term_lookup() on several terms). */
+void seg_term_prefetch_lookup(const seg_reader *r, const char *term, size_t len);
+
+/* Asks the processor to start loading the beginning of t's postings (a
+ * hint: lookups of a query's terms go first, their cursors are opened
+ * after, so the loads overlap). */
+void seg_term_prefetch(const seg_reader *r, const seg_term *t);
 
 /* Starts a cursor on t (from a lookup on r), before the first document.
  * Checks the term's dictionary block checksums the first time (once per
@@ -417,6 +429,12 @@ static inline const uint32_t *seg_cursor_block_tfs(seg_cursor *c)
         seg_cursor_load_tf_only(c);
     return c->tfs;
 }
+/* Whether any document of the decoded block has the term in its title
+ * (when not, every ttfs[] entry is 0). */
+static inline bool seg_cursor_block_has_title(const seg_cursor *c)
+{
+    return c->has_title;
+}
 static inline uint32_t seg_cursor_tf(seg_cursor *c)
 {
     return seg_cursor_block_tfs(c)[c->i];
@@ -454,9 +472,13 @@ uint32_t seg_cursor_block_find(const seg_cursor *c, uint32_t i, uint32_t target)
 uint32_t seg_cursor_blocks_in(const seg_cursor *c, uint32_t lo, uint32_t hi, seg_bound *out,
                               uint32_t max);
 
-/* The bound over the whole list (for MaxScore's term upper bounds). */
-static inline const seg_bound *seg_cursor_term_bound(const seg_cursor *c)
+/* The bound over the whole list (for MaxScore's term upper bounds),
+ * computed from the skip entries the first time it is asked for. */
+void seg_cursor_fill_bound(seg_cursor *c);
+static inline const seg_bound *seg_cursor_term_bound(seg_cursor *c)
 {
+    if (c->bound_lazy)
+        seg_cursor_fill_bound(c);
     return &c->term_bound;
 }
 

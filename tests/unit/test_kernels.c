@@ -12,6 +12,7 @@
 
 #include "indexer/segment/format.h"
 #include "query/kernels.h"
+#include "warta.h"
 
 static uint64_t rnd_state = 0x243F6A8885A308D3ull;
 
@@ -60,14 +61,17 @@ Test(kernels, score_add_agrees_with_bm25_term_to_the_bit)
 {
     static double a[WIN], b[WIN], c[WIN];
     static uint8_t dl[4 * WIN];
-    uint32_t docs[WIN], tfs[WIN];
+    uint32_t docs[WIN], tfs[WIN], ttfs[WIN];
     for (unsigned d = 0; d < WIN; d++) {
         uint64_t r = rnd();
         /* lengths from 1 to huge, the top bit included */
         uint32_t len = (r & 7) == 0 ? (uint32_t)(r >> 32) : 1 + (uint32_t)(r >> 40) % 5000;
         memcpy(dl + 4 * d, &len, 4);
     }
-    const double params[][3] = {{1.2, 0.75, 1.0}, {0.0, 0.0, 1.0}, {2.0, 1.0, 2.5}, {0.9, 0.4, 1.0}};
+    /* k1, b, title weight: plain BM25, the default, a heavy and a tiny weight */
+    const double params[][3] = {{1.2, 0.75, 1.0}, {0.0, 0.0, 1.0}, {2.0, 1.0, 2.5},
+                                {0.9, 0.4, 1.0}, {1.2, 0.75, WARTA_TITLE_BOOST},
+                                {1.2, 0.75, 0.001}, {0.5, 0.3, 7.0}};
     for (size_t pi = 0; pi < sizeof params / sizeof params[0]; pi++) {
         bm25 p;
         bm25_init(&p, params[pi][0], params[pi][1], params[pi][2], 321.25);
@@ -77,18 +81,25 @@ Test(kernels, score_add_agrees_with_bm25_term_to_the_bit)
             for (uint32_t d = lo; d < WIN && n < WIN; d += 1 + (uint32_t)(rnd() % 5)) {
                 docs[n] = d;
                 uint64_t r = rnd();
-                tfs[n++] = (r & 15) == 0 ? (uint32_t)(r >> 33) | 1 : 1 + (uint32_t)(r >> 50) % 40;
+                tfs[n] = (r & 15) == 0 ? (uint32_t)(r >> 33) | 1 : 1 + (uint32_t)(r >> 50) % 40;
+                /* title counts: mostly none, some up to tf, a few above it */
+                uint32_t t = (uint32_t)(r >> 20) & 7;
+                ttfs[n] = t < 5 ? 0 : t < 7 ? 1 + (uint32_t)(r >> 8) % tfs[n] : tfs[n] + 1 + t;
+                n++;
             }
+            bool titled = it & 1;   /* half the runs weigh title counts */
+            const uint32_t *tt = titled ? ttfs : NULL;
             size_t m = n - (size_t)(rnd() % 7);   /* lengths that are not multiples of 4 */
             for (unsigned i = 0; i < WIN; i++)
                 a[i] = b[i] = c[i] = (double)(i % 13) / 7.0;
             double idf = 0.5 + (double)(rnd() % 1000) / 100.0;
-            kern_score_add(&p, idf, docs, tfs, m, dl, a, lo);
-            kern_score_add_plain(&p, idf, docs, tfs, m, dl, b, lo);
+            kern_score_add(&p, idf, docs, tfs, tt, m, dl, a, lo);
+            kern_score_add_plain(&p, idf, docs, tfs, tt, m, dl, b, lo);
             for (size_t i = 0; i < m; i++) {
                 uint32_t len;
                 memcpy(&len, dl + 4 * (size_t)docs[i], 4);
-                c[docs[i] - lo] += bm25_term(&p, idf, (double)tfs[i], bm25_norm(&p, len));
+                double tf = titled ? bm25_tf_text(&p, tfs[i], ttfs[i]) : (double)tfs[i];
+                c[docs[i] - lo] += bm25_term(&p, idf, tf, bm25_norm(&p, len));
             }
             cr_assert(memcmp(a, b, sizeof a) == 0, "params %zu iteration %d", pi, it);
             cr_assert(memcmp(a, c, sizeof a) == 0, "params %zu iteration %d", pi, it);
