@@ -5,6 +5,7 @@
  *   score(d) = sum over terms t of idf(t) * tf'*(k1+1) / (tf' + k1*(1 - b + b*dl/avgdl))
  *   idf(t)   = ln(1 + (N - df + 0.5) / (df + 0.5))       (N, df over live articles)
  *   tf'      = tf_body + X * tf_title                    (BM25F, X = title boost)
+ *   tf'      = max(1, X) * tf_title                      (title:word)
  *
  * and the block upper bounds derived from segment.h's seg_bound.  Callers:
  * exec.c (ranking), explain in searcher.c, test_bm25.c.
@@ -27,6 +28,7 @@ typedef struct bm25 {
     double k1;          /* term frequency saturation */
     double b;           /* length normalization */
     double boost;       /* BM25F title weight X */
+    double tboost;      /* weight of a title occurrence of a title: word, max(1, X) */
     double avgdl;       /* average live document length (> 0) */
     double k1p1;        /* k1 + 1 */
     double c0;          /* k1 * (1 - b): norm = c0 + c1 * dl */
@@ -38,6 +40,9 @@ static inline void bm25_init(bm25 *p, double k1, double b, double boost, double 
     p->k1 = k1;
     p->b = b;
     p->boost = boost;
+    /* title:word asks for title occurrences: a small X, chosen for plain
+     * words, does not silence them */
+    p->tboost = boost > 1.0 ? boost : 1.0;
     p->avgdl = avgdl > 0 ? avgdl : 1.0;
     p->k1p1 = k1 + 1.0;
     p->c0 = k1 * (1.0 - b);
@@ -74,7 +79,7 @@ static inline bool bm25_plain(const bm25 *p, bool title_only)
 /* tf' of a term restricted to the title (title:word). */
 static inline double bm25_tf_title(const bm25 *p, uint32_t ttf)
 {
-    return p->boost * (double)ttf;
+    return p->tboost * (double)ttf;
 }
 
 /* One term's contribution. */
@@ -92,8 +97,8 @@ static inline double bm25_bound(const bm25 *p, double idf, const seg_bound *s, b
 {
     double mtf, rtf;
     if (title_only) {
-        mtf = p->boost * (double)s->max_ttf;
-        rtf = p->boost * (double)s->ratio_ttf;
+        mtf = p->tboost * (double)s->max_ttf;
+        rtf = p->tboost * (double)s->ratio_ttf;
     } else if (p->boost >= 1.0) {
         mtf = (double)s->max_tf + (p->boost - 1.0) * (double)s->max_ttf;
         rtf = (double)s->ratio_tf + (p->boost - 1.0) * (double)s->ratio_ttf;

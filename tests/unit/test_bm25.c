@@ -48,8 +48,13 @@ Test(bm25, title_boost_weights_title_occurrences)
     bm25_init(&p, 1.2, 0.75, 3.0, 100.0);
     cr_expect_eq(bm25_tf_text(&p, 5, 2), 3.0 + 3.0 * 2);
     cr_expect_eq(bm25_tf_title(&p, 2), 6.0);
+    bm25_init(&p, 1.2, 0.75, 0.05, 100.0);
+    cr_expect_eq(bm25_tf_text(&p, 5, 2), 3.0 + 0.05 * 2);
+    /* title:word is not silenced by a small weight: at least 1 */
+    cr_expect_eq(bm25_tf_title(&p, 2), 2.0);
     bm25_init(&p, 1.2, 0.75, 0.0, 100.0);
     cr_expect_eq(bm25_tf_text(&p, 5, 5), 0.0);
+    cr_expect_eq(bm25_tf_title(&p, 3), 3.0);
     /* a corrupt ttf above tf does not wrap around */
     cr_expect_eq(bm25_tf_text(&p, 1, 4), 0.0);
 }

@@ -92,11 +92,11 @@ static void random_query(fx_rng *rng, query *q)
     static const unsigned ks[] = {1, 3, 10, 10, 25, 100};
     static const double k1s[] = {1.2, 1.2, 0.9, 2.0};
     static const double bs[] = {0.75, 0.75, 0.0, 1.0, 0.3};
-    static const double boosts[] = {1.0, 2.0, 0.5, 3.7, 0.0};
+    static const double boosts[] = {1.0, 2.0, 0.5, 3.7, 0.0, WARTA_TITLE_BOOST};
     q->k = ks[fx_below(rng, 6)];
     q->k1 = k1s[fx_below(rng, 4)];
     q->b = bs[fx_below(rng, 5)];
-    q->boost = boosts[fx_below(rng, 5)];
+    q->boost = boosts[fx_below(rng, 6)];
     q->src = fx_below(rng, 6) == 0;
     q->dates = fx_below(rng, 6) == 0;
     q->since = 1546300800 + 60 * 86400;
