@@ -267,19 +267,22 @@ static int term_stats(search *s, uint64_t n)
     s->tfound = arena_calloc(a, cells, 1);
     if (!s->tinfo || !s->tfound)
         return WARTA_ENOMEM;
-    /* The dictionary blocks of every term start loading before the first
-     * lookup waits for its own. */
-    if (p->nterms > 1)
-        for (size_t t = 0; t < p->nterms; t++)
-            for (size_t g = 0; g < s->nseg; g++)
-                seg_term_prefetch_lookup(seg_snapshot_segment(s->snap, g), p->terms[t].text,
-                                         p->terms[t].len);
+    /* Every term is located first, so that the loads of their dictionary
+     * blocks overlap; then each is looked up in its block. */
+    uint32_t *blk = arena_alloc(a, cells * sizeof *blk);
+    if (!blk)
+        return WARTA_ENOMEM;
+    for (size_t t = 0; t < p->nterms; t++)
+        for (size_t g = 0; g < s->nseg; g++)
+            blk[t * s->nseg + g] = seg_term_locate(seg_snapshot_segment(s->snap, g),
+                                                   p->terms[t].text, p->terms[t].len);
     for (size_t t = 0; t < p->nterms; t++) {
         uint64_t df = 0;
         for (size_t g = 0; g < s->nseg; g++) {
             seg_reader *r = seg_snapshot_segment(s->snap, g);
             seg_term *ti = &s->tinfo[t * s->nseg + g];
-            int rc = seg_term_lookup(r, p->terms[t].text, p->terms[t].len, ti);
+            int rc = seg_term_lookup_in(r, blk[t * s->nseg + g], p->terms[t].text,
+                                        p->terms[t].len, ti);
             if (rc == WARTA_ENOTFOUND)
                 continue;
             if (rc) {

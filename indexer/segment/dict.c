@@ -336,30 +336,31 @@ static uint32_t find_block(const seg_reader *r, const char *term, size_t len)
     return lo;
 }
 
-void seg_term_prefetch_lookup(const seg_reader *r, const char *term, size_t len)
+uint32_t seg_term_locate(const seg_reader *r, const char *term, size_t len)
 {
     if (r->ndict_blocks == 0 || len > SEG_MAX_TERM)
-        return;
+        return 0;
     uint32_t b = find_block(r, term, len);
     const uint8_t *e = r->dict_index + (size_t)b * FMT_DICT_ENTRY;
     uint64_t off = le32_get(e + 16), blen = le32_get(e + 20);
-    if (off + blen > r->dict_len)
-        return;   /* damaged: the lookup will say so */
-    const uint8_t *p = r->dict_data + off;
-    for (uint64_t o = 0; o < blen && o < 256; o += 64)
-        __builtin_prefetch(p + o);
+    if (off + blen <= r->dict_len) {   /* else damaged: the lookup will say so */
+        const uint8_t *p = r->dict_data + off;
+        for (uint64_t o = 0; o < blen && o < 256; o += 64)
+            __builtin_prefetch(p + o);
+    }
+    return b;
 }
 
-/* The block that holds term if any block does: the binary search read
- * keys not yet checked, so the answer stands only once the two keys around
- * it pass their entries' checksums and bracket the term (the order of all
- * keys is the writer's, checked by warta check).  0 or WARTA_ECORRUPT. */
-static int locate_block(seg_reader *r, const char *term, size_t len, uint32_t *out)
+/* Whether block b may hold term: the binary search read keys not yet
+ * checked, so the answer stands only once the two keys around it pass
+ * their entries' checksums and bracket the term (the order of all keys is
+ * the writer's, checked by warta check).  0 or WARTA_ECORRUPT. */
+static int check_block(seg_reader *r, uint32_t b, const char *term, size_t len)
 {
-    uint32_t b = find_block(r, term, len);
+    bool ok = b < r->ndict_blocks;
     /* a block already verified had both entries checked */
-    bool checked = atomic_load_explicit(&r->verified[b], memory_order_acquire) == 1;
-    bool ok = (checked || dict_entry_ok(r, b)) && (b == 0 || key_cmp(r, b, term, len) <= 0);
+    bool checked = ok && atomic_load_explicit(&r->verified[b], memory_order_acquire) == 1;
+    ok = ok && (checked || dict_entry_ok(r, b)) && (b == 0 || key_cmp(r, b, term, len) <= 0);
     if (ok && b + 1 < r->ndict_blocks)
         ok = (checked || dict_entry_ok(r, b + 1)) && key_cmp(r, b + 1, term, len) > 0;
     if (!ok) {
@@ -367,7 +368,6 @@ static int locate_block(seg_reader *r, const char *term, size_t len, uint32_t *o
                              "(the index is damaged; rebuild it)", r->path, b);
         return WARTA_ECORRUPT;
     }
-    *out = b;
     return 0;
 }
 
@@ -384,10 +384,16 @@ int seg_term_lookup(seg_reader *r, const char *term, size_t len, seg_term *out)
 {
     if (r->ndict_blocks == 0 || len > SEG_MAX_TERM)
         return WARTA_ENOTFOUND;
+    return seg_term_lookup_in(r, find_block(r, term, len), term, len, out);
+}
+
+int seg_term_lookup_in(seg_reader *r, uint32_t b, const char *term, size_t len, seg_term *out)
+{
+    if (r->ndict_blocks == 0 || len > SEG_MAX_TERM)
+        return WARTA_ENOTFOUND;
     if (seg_reader_failed(r))
         return WARTA_ECORRUPT;
-    uint32_t b;
-    int rc = locate_block(r, term, len, &b);
+    int rc = check_block(r, b, term, len);
     if (rc)
         return rc;
     dict_iter it;
@@ -464,8 +470,8 @@ int seg_term_prefix(seg_reader *r, const char *prefix, size_t len, size_t cap,
         *truncated = false;
     if (r->ndict_blocks == 0)
         return 0;
-    uint32_t b;
-    int rc = locate_block(r, prefix, len, &b);
+    uint32_t b = find_block(r, prefix, len);
+    int rc = check_block(r, b, prefix, len);
     if (rc)
         return rc;
     dict_iter it;

@@ -377,9 +377,13 @@ typedef struct seg_cursor {
     uint32_t ttfs[SEG_BLOCK];  /* their title tf */
 } seg_cursor;
 
-/* Asks the processor to start loading the dictionary block where term
- * would be (a hint, before seg_term_lookup() on several terms). */
-void seg_term_prefetch_lookup(const seg_reader *r, const char *term, size_t len);
+/* The dictionary block where term would be (a binary search over the
+ * blocks' first keys, not yet checked), whose start the processor is asked
+ * to load: locating every term of a query first lets those loads overlap.
+ * seg_term_lookup_in() then finds term in that block, checks included. */
+uint32_t seg_term_locate(const seg_reader *r, const char *term, size_t len);
+int seg_term_lookup_in(seg_reader *r, uint32_t block, const char *term, size_t len,
+                       seg_term *out);
 
 /* Asks the processor to start loading the beginning of t's postings (a
  * hint: lookups of a query's terms go first, their cursors are opened
