@@ -502,13 +502,22 @@ static bool decode_block(seg_cursor *c, uint32_t k)
         c->tf_ready = c->tfs_ready = true;
         c->has_title = false;
         for (uint32_t i = 0; i < n; i++) {
-            uint64_t gap, tfv, ttf = 0;
+            uint64_t gap, tfv, ttf;
             if (!fmt_varint(&p, c->end, &gap) || !fmt_varint(&p, c->end, &tfv))
                 return corrupt(c, "block truncated"), false;
-            if ((tfv & 1) && !fmt_varint(&p, c->end, &ttf))
-                return corrupt(c, "block truncated"), false;
-            if (tfv & 1)
+            /* The title count follows when tf's low bit says so; it is
+             * read without a branch on that bit (which is as good as
+             * random) in its common one-byte form. */
+            uint64_t has = tfv & 1;
+            unsigned b = p < c->end ? *p : 0x80;
+            if (has & (b >> 7)) {
+                if (!fmt_varint(&p, c->end, &ttf))
+                    return corrupt(c, "block truncated"), false;
                 ttf++;
+            } else {
+                ttf = has ? (uint64_t)b + 1 : 0;
+                p += has;
+            }
             d += gap;
             if (d >= ndocs || (tfv >> 1) >= UINT32_MAX || ttf > UINT32_MAX)
                 return corrupt(c, "docid out of range"), false;
