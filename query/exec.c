@@ -1735,24 +1735,7 @@ static void taat_list(qexec *x, qwin *w, const qleaf *l, qcur *c, uint32_t lo, u
  * score is at least this (when every touched document is a hit). */
 static double window_floor(const double *acc, uint64_t groups, size_t k)
 {
-    double gm[64], top[64];
-    if ((size_t)__builtin_popcountll(groups) < k)
-        return 0.0;
-    kern_group_max(acc, groups, gm);
-    size_t n = 0;
-    for (uint64_t g = groups; g; g &= g - 1) {
-        double v = gm[__builtin_ctzll(g)];
-        if (!(v > 0.0) || (n == k && v <= top[k - 1]))
-            continue;
-        /* insertion into the k best, largest first */
-        size_t j = n < k ? n++ : k - 1;
-        while (j > 0 && top[j - 1] < v) {
-            top[j] = top[j - 1];
-            j--;
-        }
-        top[j] = v;
-    }
-    return n == k ? top[k - 1] : 0.0;
+    return kern_kth_group_max(acc, groups, k);
 }
 
 /* Term at a time: every optional list is added into a window of sums, in

@@ -1,6 +1,7 @@
 /*
- * kernels.c: kern_score_add(), kern_take() and kern_group_max() (kernels.h).  The vector
- * versions use AVX2 and AVX-512 (F) through function attributes, so the
+ * kernels.c: kern_score_add(), kern_take(), kern_group_max() and
+ * kern_kth_group_max() (kernels.h).  The vector versions use AVX2 and
+ * AVX-512 (F, VL) through function attributes, so the
  * rest of the project keeps the baseline instruction set; each call takes
  * the vector version when the processor reports the instructions (the
  * compiler's runtime reads that once at start-up).  -DWARTA_NO_SIMD builds
@@ -241,6 +242,70 @@ void kern_group_max_plain(const double *acc, uint64_t groups, double *out)
     }
 }
 
+double kern_kth_group_max_plain(const double *acc, uint64_t groups, size_t k)
+{
+    double gm[64], top[64];
+    if (k == 0 || k > 64 || (size_t)__builtin_popcountll(groups) < k)
+        return 0.0;
+    kern_group_max_plain(acc, groups, gm);
+    size_t n = 0;
+    for (uint64_t g = groups; g; g &= g - 1) {
+        double v = gm[__builtin_ctzll(g)];
+        if (!(v > 0.0) || (n == k && v <= top[k - 1]))
+            continue;
+        /* insertion into the k best, largest first */
+        size_t j = n < k ? n++ : k - 1;
+        while (j > 0 && top[j - 1] < v) {
+            top[j] = top[j - 1];
+            j--;
+        }
+        top[j] = v;
+    }
+    return n == k ? top[k - 1] : 0.0;
+}
+
+#ifdef HAVE_KERN_VECTOR
+/* The k-th largest is the largest maximum v with at least k maxima >= v. */
+__attribute__((target("avx512f,popcnt")))
+static double kth_group_max_avx512(const double *acc, uint64_t groups, size_t k)
+{
+    double gm[64];
+    memset(gm, 0, sizeof gm);   /* unmarked groups count as 0, never >= a positive v */
+    group_max_avx512(acc, groups, gm);
+    __m512d m[8];
+    for (uint32_t j = 0; j < 8; j++)
+        m[j] = _mm512_loadu_pd(gm + 8 * j);
+    double best = 0.0;
+    for (uint64_t g = groups; g; g &= g - 1) {
+        double v = gm[__builtin_ctzll(g)];
+        __m512d b = _mm512_set1_pd(v);
+        uint64_t ge = (uint64_t)_mm512_cmp_pd_mask(m[0], b, _CMP_GE_OQ) |
+                      (uint64_t)_mm512_cmp_pd_mask(m[1], b, _CMP_GE_OQ) << 8 |
+                      (uint64_t)_mm512_cmp_pd_mask(m[2], b, _CMP_GE_OQ) << 16 |
+                      (uint64_t)_mm512_cmp_pd_mask(m[3], b, _CMP_GE_OQ) << 24 |
+                      (uint64_t)_mm512_cmp_pd_mask(m[4], b, _CMP_GE_OQ) << 32 |
+                      (uint64_t)_mm512_cmp_pd_mask(m[5], b, _CMP_GE_OQ) << 40 |
+                      (uint64_t)_mm512_cmp_pd_mask(m[6], b, _CMP_GE_OQ) << 48 |
+                      (uint64_t)_mm512_cmp_pd_mask(m[7], b, _CMP_GE_OQ) << 56;
+        double cand = (size_t)__builtin_popcountll(ge) >= k && v > 0.0 ? v : 0.0;
+        best = cand > best ? cand : best;
+    }
+    return best;
+}
+#endif
+
+double kern_kth_group_max(const double *acc, uint64_t groups, size_t k)
+{
+#ifdef HAVE_KERN_VECTOR
+    if (k >= 1 && k <= 64 && have_avx512()) {
+        if ((size_t)__builtin_popcountll(groups) < k)
+            return 0.0;
+        return kth_group_max_avx512(acc, groups, k);
+    }
+#endif
+    return kern_kth_group_max_plain(acc, groups, k);
+}
+
 void kern_group_max(const double *acc, uint64_t groups, double *out)
 {
 #ifdef HAVE_KERN_VECTOR
@@ -266,6 +331,26 @@ void kern_score_add(const bm25 *p, double idf, const uint32_t *docs, const uint3
     }
 #endif
     kern_score_add_plain(p, idf, docs, tfs, ttfs, n, dl, acc, lo);
+}
+
+bool kern_score_add_at(int level, const bm25 *p, double idf, const uint32_t *docs,
+                       const uint32_t *tfs, const uint32_t *ttfs, size_t n, const uint8_t *dl,
+                       double *acc, uint32_t lo)
+{
+#ifdef HAVE_KERN_VECTOR
+    if (level == 0 && have_avx512vl()) {
+        score_add_avx512(p, idf, docs, tfs, ttfs, n, dl, acc, lo);
+        return true;
+    }
+    if (level == 1 && have_avx2()) {
+        score_add_avx2(p, idf, docs, tfs, ttfs, n, dl, acc, lo);
+        return true;
+    }
+#else
+    (void)level, (void)p, (void)idf, (void)docs, (void)tfs, (void)ttfs, (void)n, (void)dl;
+    (void)acc, (void)lo;
+#endif
+    return false;
 }
 
 size_t kern_take(double *acc, uint64_t groups, double theta, uint32_t *off, double *sc)

@@ -31,6 +31,13 @@ void kern_score_add_plain(const bm25 *p, double idf, const uint32_t *docs, const
                           const uint32_t *ttfs, size_t n, const uint8_t *dl, double *acc,
                           uint32_t lo);
 
+/* kern_score_add() done by one vector version (level 0: AVX-512 VL,
+ * 1: AVX2), so that tests reach each; false (nothing done) when the
+ * processor or the build lacks that level. */
+bool kern_score_add_at(int level, const bm25 *p, double idf, const uint32_t *docs,
+                       const uint32_t *tfs, const uint32_t *ttfs, size_t n, const uint8_t *dl,
+                       double *acc, uint32_t lo);
+
 /* For each group g of 64 documents marked in groups (bit g: acc[64g ..
  * 64g + 64)), the documents whose sum is >= theta go to off[] (their
  * index in acc) and sc[] (the sum), in index order; every marked group is
@@ -42,6 +49,13 @@ size_t kern_take_plain(double *acc, uint64_t groups, double theta, uint32_t *off
  * groups (the sums are never NaN). */
 void kern_group_max(const double *acc, uint64_t groups, double *out);
 void kern_group_max_plain(const double *acc, uint64_t groups, double *out);
+
+/* With 1 <= k <= 64: the k-th largest of the positive group maxima of
+ * the groups marked in groups (as kern_group_max() finds them), or 0 when
+ * fewer than k are positive.  The vector version counts, for each
+ * maximum, how many are at least as large (no branch on the values). */
+double kern_kth_group_max(const double *acc, uint64_t groups, size_t k);
+double kern_kth_group_max_plain(const double *acc, uint64_t groups, size_t k);
 
 /* Whether this processor runs the vector versions. */
 bool kern_vector(void);

@@ -3,11 +3,13 @@
  * agree: kern_score_add() (query/kernels.c) adds the same bits as the
  * plain loop and as bm25_term(), kern_take() picks the same documents with
  * the same sums and clears the same groups, kern_group_max() finds the same
- * maxima, and postings_unpack() gives what
+ * maxima, kern_kth_group_max() the k-th largest of them as sorting does,
+ * and postings_unpack() gives what
  * postings_unpack_scalar() gives for every bit width.  On a processor
  * without the vector instructions both sides run the plain code.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "indexer/segment/format.h"
@@ -95,6 +97,15 @@ Test(kernels, score_add_agrees_with_bm25_term_to_the_bit)
             double idf = 0.5 + (double)(rnd() % 1000) / 100.0;
             kern_score_add(&p, idf, docs, tfs, tt, m, dl, a, lo);
             kern_score_add_plain(&p, idf, docs, tfs, tt, m, dl, b, lo);
+            /* each vector version the processor has, not only the chosen one */
+            for (int level = 0; level < 2; level++) {
+                static double v[WIN];
+                for (unsigned i = 0; i < WIN; i++)
+                    v[i] = (double)(i % 13) / 7.0;
+                if (kern_score_add_at(level, &p, idf, docs, tfs, tt, m, dl, v, lo))
+                    cr_assert(memcmp(v, b, sizeof v) == 0, "level %d params %zu iteration %d",
+                              level, pi, it);
+            }
             for (size_t i = 0; i < m; i++) {
                 uint32_t len;
                 memcpy(&len, dl + 4 * (size_t)docs[i], 4);
@@ -129,6 +140,44 @@ Test(kernels, group_max_agrees_with_the_plain_version)
             } else {
                 cr_assert_eq(ga[g], -1.0);
             }
+        }
+    }
+}
+
+static int desc(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+Test(kernels, kth_group_max_agrees_with_sorting)
+{
+    static double a[WIN];
+    for (int it = 0; it < 300; it++) {
+        /* sparse windows, windows of few distinct values (ties), empty groups */
+        unsigned distinct = it % 3 == 0 ? 3 : 1000000;
+        for (unsigned i = 0; i < WIN; i++)
+            a[i] = (rnd() % (1 + (unsigned)(it % 7))) ? 0.0
+                                                     : (double)(1 + rnd() % distinct) / 8.0;
+        uint64_t groups = it % 5 == 0 ? rnd() & rnd() & rnd() : rnd();
+        double m[64];
+        size_t n = 0;
+        for (unsigned g = 0; g < 64; g++) {
+            if (!(groups >> g & 1))
+                continue;
+            double x = 0.0;
+            for (unsigned i = 0; i < 64; i++)
+                x = a[g * 64 + i] > x ? a[g * 64 + i] : x;
+            if (x > 0.0)
+                m[n++] = x;
+        }
+        qsort(m, n, sizeof m[0], desc);
+        for (size_t k = 1; k <= 64; k++) {
+            double want = k <= n ? m[k - 1] : 0.0;
+            double got = kern_kth_group_max(a, groups, k);
+            double plain = kern_kth_group_max_plain(a, groups, k);
+            cr_assert_eq(got, want, "iteration %d k %zu", it, k);
+            cr_assert_eq(plain, want, "iteration %d k %zu", it, k);
         }
     }
 }
