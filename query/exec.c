@@ -115,13 +115,22 @@ static inline uint32_t cur_ttf(const qcur *c)
  * matters (bm25_plain). */
 static inline double cur_tfw(const bm25 *p, bool title, qcur *c, bool *ok)
 {
-    if (bm25_plain(p, title)) {
+    if (bm25_plain(p, title) || (c->sc && !title && !seg_cursor_block_has_title(c->sc))) {
         *ok = true;
         return (double)cur_tf(c);
     }
     uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
     *ok = !title || ttf > 0;
     return title ? bm25_tf_title(p, ttf) : bm25_tf_text(p, tf, ttf);
+}
+
+/* Whether the decoded block of sc gives every posting tf' = tf: with a
+ * title weight of 1, or (not title:) when no document of the block has the
+ * term in its title (tf - 0 + X * 0.0 is tf exactly); its title counts
+ * need not be unpacked then. */
+static inline bool block_plain(const bm25 *p, bool title, const seg_cursor *sc)
+{
+    return bm25_plain(p, title) || (!title && !seg_cursor_block_has_title(sc));
 }
 
 /* cur_tfw() for posting i of sc's decoded block, its counts loaded
@@ -1134,7 +1143,7 @@ static bool one_essential(qexec *x, const qtree *const *kids, size_t nk, const u
             continue;
         }
         uint32_t n = sc->n;
-        bool plain = bm25_plain(&x->p, e->title);
+        bool plain = block_plain(&x->p, e->title, sc);
         if (plain)
             seg_cursor_block_tfs(sc);
         else
@@ -1287,8 +1296,8 @@ static int window_pass(qexec *x, const qtree *const *kids, size_t nk, const uint
         uint8_t bit = (uint8_t)(1u << i);
         seg_cursor *sc = c->sc;
         if (sc) {
-            bool plain = bm25_plain(&x->p, l->title);
             while (c->doc <= hi) {
+                bool plain = block_plain(&x->p, l->title, sc);
                 if (plain)
                     seg_cursor_block_tfs(sc);
                 else
@@ -1686,18 +1695,15 @@ static void taat_list(qexec *x, qwin *w, const qleaf *l, qcur *c, uint32_t lo, u
         }
         return;
     }
-    bool plain = bm25_plain(&x->p, l->title);
     while (c->doc <= hi) {
         uint32_t n = sc->n, k0 = sc->i, kend = n;
         const uint32_t *docs = sc->docs;
         if (docs[n - 1] > hi)
             kend = seg_cursor_block_find(sc, k0, hi + 1);   /* hi < SEG_END */
         if (!l->title) {
-            /* Title counts are read only when they weigh: with a title
-             * weight other than 1 and a block that has any (a block
-             * without gives tf' = tf + 0.0 = tf exactly). */
+            /* title counts are read only when they weigh (block_plain) */
             const uint32_t *tfs = seg_cursor_block_tfs(sc), *ttfs = NULL;
-            if (!plain && seg_cursor_block_has_title(sc)) {
+            if (!block_plain(&x->p, false, sc)) {
                 seg_cursor_need_tfs(sc);
                 ttfs = sc->ttfs;
             }
