@@ -340,7 +340,7 @@ WARTA_API int warta_index_check(const char *dir, char *errmsg, size_t errlen);
  * (stopwords keep their places), title:word and title:"a phrase", AND / OR
  * and parentheses, word* for every term starting with word.  Ranking is
  * BM25 (BM25F with title_boost) over live articles; top-k is pruned (term
- * at a time, block-max MaxScore on later segments) and returns exactly what
+ * at a time, block-max MaxScore for very long lists) and returns exactly what
  * exhaustive scoring returns (ties by article order in the index). */
 
 typedef enum warta_sort {

@@ -4,8 +4,8 @@
  * qcur, a small cursor over either a segment's postings (seg_cursor) or an
  * in-memory list (qmem_list, for tests).  exec.c keeps one top-k heap across
  * segments (global document order: segment base + docid) and counts every
- * match.  Flat ranked queries of terms are scored term at a time (the
- * first segment) or by block-max MaxScore (later segments, long lists);
+ * match.  Flat ranked queries of terms are scored term at a time or, for
+ * very long lists (and a title weight of 0), by block-max MaxScore;
  * everything else (phrases, nested groups, sort by date,
  * options.exhaustive) is scored exhaustively document-at-a-time.  All add
  * the same contributions in the same order, so scores agree to the last
