@@ -63,8 +63,48 @@ static inline __m256d u32_to_pd(__m128i x)
     return _mm256_add_pd(_mm256_cvtepi32_pd(s), _mm256_set1_pd(2147483648.0));
 }
 
-/* Four postings at a time; the lengths are loaded one by one (a gather
- * instruction is slower here).  Each lane does the operations of
+/* Four postings' lengths, loaded one by one (a gather instruction is
+ * slower here). */
+__attribute__((target("avx2"), always_inline))
+static inline __m128i lens4(const uint8_t *dl, const uint32_t *d)
+{
+    return _mm_setr_epi32((int)dl_at(dl, d[0]), (int)dl_at(dl, d[1]), (int)dl_at(dl, d[2]),
+                          (int)dl_at(dl, d[3]));
+}
+
+/* The constants of bm25_term() and bm25_norm() in every lane, loaded once
+ * per call (the sums written in the loop could alias the bm25 struct). */
+typedef struct lanes4 {
+    __m256d idf, k1p1, c0, c1, boost;
+} lanes4;
+
+__attribute__((target("avx2"), always_inline))
+static inline lanes4 lanes4_of(const bm25 *p, double idf)
+{
+    lanes4 k = {_mm256_set1_pd(idf), _mm256_set1_pd(p->k1p1), _mm256_set1_pd(p->c0),
+                _mm256_set1_pd(p->c1), _mm256_set1_pd(p->boost)};
+    return k;
+}
+
+/* bm25_term(p, idf, tf, bm25_norm(p, len)) in each of four lanes, in its
+ * order of operations, added to the postings' sums: the arithmetic both
+ * vector versions share. */
+__attribute__((target("avx2"), always_inline))
+static inline void add4(const lanes4 *k, const uint32_t *d, __m256d tf, __m256d len, double *acc,
+                        uint32_t lo)
+{
+    __m256d norm = _mm256_add_pd(k->c0, _mm256_mul_pd(k->c1, len));
+    __m256d num = _mm256_mul_pd(k->idf, _mm256_mul_pd(tf, k->k1p1));
+    __m256d v = _mm256_div_pd(num, _mm256_add_pd(tf, norm));
+    double s[4];
+    _mm256_storeu_pd(s, v);
+    acc[d[0] - lo] += s[0];
+    acc[d[1] - lo] += s[1];
+    acc[d[2] - lo] += s[2];
+    acc[d[3] - lo] += s[3];
+}
+
+/* Four postings at a time.  Each lane does the operations of
  * kern_score_add_plain() in its order: with title counts, tf' is
  * (double)(tf - min(tf, ttf)) + boost * (double)ttf, as bm25_tf_text(). */
 __attribute__((target("avx2")))
@@ -72,32 +112,19 @@ static void score_add_avx2(const bm25 *p, double idf, const uint32_t *docs, cons
                            const uint32_t *ttfs, size_t n, const uint8_t *dl, double *acc,
                            uint32_t lo)
 {
-    const __m256d vidf = _mm256_set1_pd(idf), k1p1 = _mm256_set1_pd(p->k1p1);
-    const __m256d c0 = _mm256_set1_pd(p->c0), c1 = _mm256_set1_pd(p->c1);
-    const __m256d boost = _mm256_set1_pd(p->boost);
+    const lanes4 k = lanes4_of(p, idf);
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        const uint32_t *d = docs + i;
-        __m128i len = _mm_setr_epi32((int)dl_at(dl, d[0]), (int)dl_at(dl, d[1]),
-                                     (int)dl_at(dl, d[2]), (int)dl_at(dl, d[3]));
         __m128i t = _mm_loadu_si128((const __m128i *)(const void *)(tfs + i));
         __m256d tf;
         if (ttfs) {
             __m128i tt = _mm_loadu_si128((const __m128i *)(const void *)(ttfs + i));
             __m128i body = _mm_sub_epi32(t, _mm_min_epu32(t, tt));
-            tf = _mm256_add_pd(u32_to_pd(body), _mm256_mul_pd(boost, u32_to_pd(tt)));
+            tf = _mm256_add_pd(u32_to_pd(body), _mm256_mul_pd(k.boost, u32_to_pd(tt)));
         } else {
             tf = u32_to_pd(t);
         }
-        __m256d norm = _mm256_add_pd(c0, _mm256_mul_pd(c1, u32_to_pd(len)));
-        __m256d num = _mm256_mul_pd(vidf, _mm256_mul_pd(tf, k1p1));
-        __m256d v = _mm256_div_pd(num, _mm256_add_pd(tf, norm));
-        double s[4];
-        _mm256_storeu_pd(s, v);
-        acc[d[0] - lo] += s[0];
-        acc[d[1] - lo] += s[1];
-        acc[d[2] - lo] += s[2];
-        acc[d[3] - lo] += s[3];
+        add4(&k, docs + i, tf, u32_to_pd(lens4(dl, docs + i)), acc, lo);
     }
     kern_score_add_plain(p, idf, docs + i, tfs + i, ttfs ? ttfs + i : NULL, n - i, dl, acc, lo);
 }
@@ -111,33 +138,20 @@ static inline void score_add_vl_body(const bm25 *p, double idf, const uint32_t *
                                      const uint32_t *tfs, const uint32_t *ttfs, size_t n,
                                      const uint8_t *dl, double *acc, uint32_t lo, bool titled)
 {
-    const __m256d vidf = _mm256_set1_pd(idf), k1p1 = _mm256_set1_pd(p->k1p1);
-    const __m256d c0 = _mm256_set1_pd(p->c0), c1 = _mm256_set1_pd(p->c1);
-    const __m256d boost = _mm256_set1_pd(p->boost);
+    const lanes4 k = lanes4_of(p, idf);
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        const uint32_t *d = docs + i;
-        __m128i len = _mm_setr_epi32((int)dl_at(dl, d[0]), (int)dl_at(dl, d[1]),
-                                     (int)dl_at(dl, d[2]), (int)dl_at(dl, d[3]));
         __m128i t = _mm_loadu_si128((const __m128i *)(const void *)(tfs + i));
         __m256d tf;
         if (titled) {
             __m128i tt = _mm_loadu_si128((const __m128i *)(const void *)(ttfs + i));
             __m128i body = _mm_sub_epi32(t, _mm_min_epu32(t, tt));
             tf = _mm256_add_pd(_mm256_cvtepu32_pd(body),
-                               _mm256_mul_pd(boost, _mm256_cvtepu32_pd(tt)));
+                               _mm256_mul_pd(k.boost, _mm256_cvtepu32_pd(tt)));
         } else {
             tf = _mm256_cvtepu32_pd(t);
         }
-        __m256d norm = _mm256_add_pd(c0, _mm256_mul_pd(c1, _mm256_cvtepu32_pd(len)));
-        __m256d num = _mm256_mul_pd(vidf, _mm256_mul_pd(tf, k1p1));
-        __m256d v = _mm256_div_pd(num, _mm256_add_pd(tf, norm));
-        double s[4];
-        _mm256_storeu_pd(s, v);
-        acc[d[0] - lo] += s[0];
-        acc[d[1] - lo] += s[1];
-        acc[d[2] - lo] += s[2];
-        acc[d[3] - lo] += s[3];
+        add4(&k, docs + i, tf, _mm256_cvtepu32_pd(lens4(dl, docs + i)), acc, lo);
     }
     kern_score_add_plain(p, idf, docs + i, tfs + i, titled ? ttfs + i : NULL, n - i, dl, acc, lo);
 }
