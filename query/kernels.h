@@ -1,14 +1,16 @@
 /*
- * kernels.h: the two inner loops of term-at-a-time ranking (exec.c), each
- * with a vector version (AVX2 / AVX-512, chosen at run time) and a plain
- * one that gives the same bits: adding a run of postings' BM25
- * contributions to a window of sums, and picking out of the window the
- * sums that can enter the heap (clearing it for the next window).  The
- * vector scorer does the very operations of bm25_term() and bm25_norm(),
- * in the same order, one lane per posting (IEEE double arithmetic rounds
- * exactly either way, and the build forbids contracting them into fused
- * multiply-adds), so every scorer still agrees to the last bit.  Callers:
- * exec.c; test_kernels.c compares the versions.
+ * kernels.h: the inner loops of term-at-a-time ranking (exec.c), each with
+ * a vector version (AVX2 / AVX-512, chosen at run time) and a plain one
+ * that gives the same result: adding a run of postings' BM25 contributions
+ * (title counts weighed or not) to a window of sums, picking out of the
+ * window the sums that can enter the heap (clearing it for the next
+ * window), and the window's group maxima and the k-th largest of them (the
+ * floor of the k-th best score).  The vector scorer does the very
+ * operations of bm25_term() and bm25_norm(), in the same order, one lane
+ * per posting (IEEE double arithmetic rounds exactly either way, and the
+ * build forbids contracting them into fused multiply-adds), so every
+ * scorer still agrees to the last bit.  Callers: exec.c; test_kernels.c
+ * compares the versions.
  */
 #ifndef WARTA_QUERY_KERNELS_H
 #define WARTA_QUERY_KERNELS_H
