@@ -108,22 +108,6 @@ static inline uint32_t cur_ttf(const qcur *c)
     return c->sc ? seg_cursor_title_tf(c->sc) : c->ml->p[c->mi].ttf;
 }
 
-/* The current posting's tf' (title occurrences weighted) for a leaf,
- * title-only or not, and in *ok whether it matches (a title leaf needs a
- * title occurrence).  Every scorer takes tf' from here or from
- * block_tfw(), so all agree; the title count is read only when it
- * matters (bm25_plain). */
-static inline double cur_tfw(const bm25 *p, bool title, qcur *c, bool *ok)
-{
-    if (bm25_plain(p, title) || (c->sc && !title && !seg_cursor_block_has_title(c->sc))) {
-        *ok = true;
-        return (double)cur_tf(c);
-    }
-    uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
-    *ok = !title || ttf > 0;
-    return title ? bm25_tf_title(p, ttf) : bm25_tf_text(p, tf, ttf);
-}
-
 /* Whether the decoded block of sc gives every posting tf' = tf: with a
  * title weight of 1, or (not title:) when no document of the block has the
  * term in its title (tf - 0 + X * 0.0 is tf exactly); its title counts
@@ -131,6 +115,22 @@ static inline double cur_tfw(const bm25 *p, bool title, qcur *c, bool *ok)
 static inline bool block_plain(const bm25 *p, bool title, const seg_cursor *sc)
 {
     return bm25_plain(p, title) || (!title && !seg_cursor_block_has_title(sc));
+}
+
+/* The current posting's tf' (title occurrences weighted) for a leaf,
+ * title-only or not, and in *ok whether it matches (a title leaf needs a
+ * title occurrence).  Every scorer takes tf' from here or from
+ * block_tfw(), so all agree; the title count is read only when it
+ * matters (block_plain, bm25_plain). */
+static inline double cur_tfw(const bm25 *p, bool title, qcur *c, bool *ok)
+{
+    if (c->sc ? block_plain(p, title, c->sc) : bm25_plain(p, title)) {
+        *ok = true;
+        return (double)cur_tf(c);
+    }
+    uint32_t tf = cur_tf(c), ttf = cur_ttf(c);
+    *ok = !title || ttf > 0;
+    return title ? bm25_tf_title(p, ttf) : bm25_tf_text(p, tf, ttf);
 }
 
 /* cur_tfw() for posting i of sc's decoded block, its counts loaded
